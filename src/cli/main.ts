@@ -21,6 +21,16 @@ export interface Command {
 const verbs: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   scan: () => import('./commands/scan.js'),
   events: () => import('./commands/events.js'),
+  hunt: () => import('./commands/hunt.js'),
+  load: () => import('./commands/load.js'),
+  db: () => import('./commands/db.js'),
+  rules: () => import('./commands/rules.js'),
+  timeline: () => import('./commands/timeline.js'),
+  coverage: () => import('./commands/coverage.js'),
+  rbac: () => import('./commands/rbac.js'),
+  report: () => import('./commands/report.js'),
+  serve: () => import('./commands/serve.js'),
+  collect: () => import('./commands/collect.js'),
 };
 
 const help = (names: string[]) => `auditscope: threat detection and hunting for the Kubernetes control plane

@@ -1,5 +1,6 @@
 import type { Alert, RuleMeta } from '../alerts/alert.js';
 import type { Diagnostic } from '../diag/diagnostic.js';
+import type { IndexHint } from '../engine/rule-index.js';
 import type { AuditEvent } from '../model/event.js';
 
 /**
@@ -13,6 +14,11 @@ export interface Detection {
   readonly meta: RuleMeta;
   /** Cheap routing: false when this rule can never match the event (wrong log source). */
   applies(ev: AuditEvent): boolean;
+  /**
+   * Optional necessary conditions (event kind, audit verbs, resources) for a rule index: a scan
+   * skips the rule for events outside them. Omit when unsure; see engine/rule-index.ts.
+   */
+  readonly index?: IndexHint;
   createRunner(ctx: RunContext): RuleRunner;
 }
 

@@ -60,8 +60,15 @@ export interface Compare {
   /** Case-sensitive match (Sigma `|cased`, Elasticsearch keyword fields). Default false. */
   readonly cased: boolean;
   readonly all: boolean;
+  /**
+   * Compare a part of the field's date value instead of the value (Sigma 2.1 time modifiers,
+   * `|hour`, `|month`...): the field is read as an ISO-8601 time or epoch ms and the part is taken in UTC.
+   */
+  readonly timePart?: TimePart;
   readonly span?: Span;
 }
+
+export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 
 /**
  * A literal or wildcard string value. `text` is the literal with wildcards already separated:

@@ -1,4 +1,4 @@
-import type { AuditEvent, Getter } from './event.js';
+import type { Getter } from './event.js';
 
 /**
  * Compiles a dotted path (`audit.objectRef.resource`) into a getter over an AuditEvent.
