@@ -1,0 +1,100 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+/**
+ * Opening an embedded DuckDB store file.
+ *
+ * Concurrency (DuckDB's rule: one process may hold a database file read-write, or any number of
+ * processes may hold it read-only, never both): `load` opens the file read-write only for the short
+ * moment it ingests one staged batch and closes it in between, while the slow part (reading and
+ * normalizing records in Node) runs without the lock. A hunt opens the file read-only and, when a
+ * writer holds the lock, retries with a growing back-off for up to `lockTimeoutMs` (default 30 s).
+ * So hunts run while a load is in progress and see the last committed batch.
+ */
+export interface StoreHandle {
+  readonly path: string;
+  readonly readOnly: boolean;
+  readonly con: DuckDBConnection;
+  close(): void;
+}
+
+export interface OpenOptions {
+  readonly readOnly?: boolean;
+  /** How long to keep retrying while another process holds a conflicting lock. Default 30000. */
+  readonly lockTimeoutMs?: number;
+  /** DuckDB worker threads (default: DuckDB's own choice, the number of cores). */
+  readonly threads?: number;
+  /** DuckDB `memory_limit`, e.g. `'1GB'` (default: DuckDB's, 80% of RAM). */
+  readonly memoryLimit?: string;
+}
+
+/** True for DuckDB's "could not set lock on file" error, i.e. another process holds the file. */
+export const isLockError = (e: unknown): boolean =>
+  e instanceof Error && /Could not set lock on file|Conflicting lock/i.test(e.message);
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Opens (creating when read-write) a store file, retrying while another process holds the lock.
+ * Every connection runs with `TimeZone='UTC'` so no result depends on the machine's zone.
+ * @example const h = await openStore('/tmp/a.duckdb', { readOnly: true }); try { ... } finally { h.close(); }
+ */
+export async function openStore(path: string, opts: OpenOptions = {}): Promise<StoreHandle> {
+  const options: Record<string, string> = {};
+  if (opts.readOnly) options['access_mode'] = 'READ_ONLY';
+  if (opts.threads) options['threads'] = String(opts.threads);
+  if (opts.memoryLimit) options['memory_limit'] = opts.memoryLimit;
+  const deadline = Date.now() + (opts.lockTimeoutMs ?? 30_000);
+  let wait = 25;
+  for (;;) {
+    try {
+      const instance = await DuckDBInstance.create(path, options);
+      const con = await instance.connect();
+      await con.run(`SET TimeZone='UTC'`);
+      let closed = false;
+      return {
+        path,
+        readOnly: opts.readOnly === true,
+        con,
+        close() {
+          if (closed) return;
+          closed = true;
+          con.closeSync();
+          instance.closeSync();
+        },
+      };
+    } catch (e) {
+      if (!isLockError(e) || Date.now() >= deadline) throw e;
+      await sleep(wait);
+      wait = Math.min(wait * 2, 500);
+    }
+  }
+}
+
+/** Runs a statement and returns its rows as arrays of DuckDB values. */
+export async function queryRows(
+  con: DuckDBConnection,
+  sql: string,
+  params?: DuckDBValue[],
+): Promise<DuckDBValue[][]> {
+  const r = await con.runAndReadAll(sql, params);
+  return r.getRows();
+}
+
+/** Runs `fn` inside BEGIN/COMMIT; rolls back when it throws. */
+export async function inTransaction<T>(con: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await con.run('BEGIN TRANSACTION');
+  try {
+    const out = await fn();
+    await con.run('COMMIT');
+    return out;
+  } catch (e) {
+    await con.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Quotes an SQL identifier. */
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** Quotes an SQL string literal. */
+export const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;

@@ -1,0 +1,32 @@
+/**
+ * Paths inside dynamic columns that hunts filter on most (performance.md section 7: shred every
+ * field the KQL translator may reference; query-time JSON extraction is 150-380x slower). Each is
+ * stored as an extra VARCHAR column holding the value's text, chosen by the dynamic column's name so
+ * a new table view with the same column shape gets them too.
+ */
+const byColumn: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  // CloudAuditEvents: the Event in PascalCase (formats.md section 5).
+  RawEventData: [
+    ['ObjectRef', 'resource'],
+    ['ObjectRef', 'subresource'],
+    ['ObjectRef', 'namespace'],
+    ['ObjectRef', 'name'],
+    ['ObjectRef', 'apiGroup'],
+    ['ResponseStatus', 'code'],
+    ['User', 'username'],
+    ['RequestURI'],
+    ['Verb'],
+  ],
+  // AKSAudit / AKSAuditAdmin resource-specific columns.
+  ObjectRef: [['resource'], ['subresource'], ['namespace'], ['name'], ['apiGroup']],
+  User: [['username']],
+  ResponseStatus: [['code']],
+};
+
+/**
+ * Hot paths of a dynamic column of a table.
+ * @example hotPathsFor('AKSAudit', 'ObjectRef') // [['resource'], ['subresource'], ...]
+ */
+export function hotPathsFor(_table: string, column: string): readonly (readonly string[])[] {
+  return byColumn[column] ?? [];
+}

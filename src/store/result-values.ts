@@ -1,0 +1,64 @@
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { ColumnDef, KType } from '../ir/query.js';
+import { quoteIdent } from './duck.js';
+import type { StoredTable } from './schema.js';
+
+/**
+ * Converting SQL results back to the query IR's runtime values (ir/query.ts): datetime -> Date,
+ * dynamic -> plain JSON, numbers -> number, strings never null. The SQL side hands datetimes over as
+ * epoch microseconds and dynamic values as JSON text (see compile-query.ts `outputValue`).
+ */
+export function fromSql(v: DuckDBValue, t: KType): unknown {
+  if (v === null || v === undefined)
+    return t === 'string' || t === 'guid' ? (t === 'string' ? '' : null) : null;
+  switch (t) {
+    case 'datetime':
+      return new Date(Number(v) / 1000);
+    case 'dynamic':
+      return typeof v === 'string' ? (JSON.parse(v) as unknown) : null;
+    case 'bool':
+      return Boolean(v);
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal':
+    case 'timespan':
+      return Number(v);
+    case 'string':
+    case 'guid':
+      return String(v);
+  }
+}
+
+/** Rows of a result as records keyed by KQL column name. */
+export function toRecords(
+  rows: readonly DuckDBValue[][],
+  columns: readonly ColumnDef[],
+): Record<string, unknown>[] {
+  return rows.map((r) => {
+    const o: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      o[c.name] = fromSql(r[i] ?? null, c.type);
+    });
+    return o;
+  });
+}
+
+/**
+ * Every row of a stored table in IR values (for the in-memory fallback and for export).
+ * @example const rows = await readTableRows(con, catalog.get('AKSAudit')!)
+ */
+export async function readTableRows(
+  con: DuckDBConnection,
+  t: StoredTable,
+): Promise<Record<string, unknown>[]> {
+  const list = t.columns.map((c) => {
+    const id = quoteIdent(c.physical);
+    if (c.type === 'datetime') return `epoch_us(${id})`;
+    if (c.type === 'dynamic') return `CAST(${id} AS VARCHAR)`;
+    return id;
+  });
+  if (list.length === 0) return [];
+  const r = await con.runAndReadAll(`SELECT ${list.join(', ')} FROM ${quoteIdent(t.name)}`);
+  return toRecords(r.getRows(), t.columns);
+}
