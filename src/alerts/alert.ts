@@ -1,6 +1,18 @@
 import type { AuditEvent } from '../model/event.js';
 
 export type SeverityLevel = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+
+/**
+ * Sort rank of a severity, most severe first: order tables and reports by it ascending.
+ * @example severityRank.critical < severityRank.low // true
+ */
+export const severityRank: Readonly<Record<SeverityLevel, number>> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+  informational: 4,
+};
 export type RuleLanguage = 'sigma' | 'elastic' | 'kusto' | 'auditscope';
 
 /** One MITRE ATT&CK mapping: a tactic with optional techniques and sub-techniques. */

@@ -1,3 +1,4 @@
+import { CLAIM_UPN } from '../model/azure-claims.js';
 import type { AuditEvent } from '../model/event.js';
 
 /**
@@ -20,10 +21,7 @@ export function describeEvent(ev: AuditEvent): string {
   const r = ev.activity;
   if (r) {
     const claims = (r.identity as { claims?: Record<string, unknown> } | undefined)?.claims;
-    const who =
-      (claims?.['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] as string | undefined) ??
-      (claims?.appid as string | undefined) ??
-      '?';
+    const who = (claims?.[CLAIM_UPN] as string | undefined) ?? (claims?.appid as string | undefined) ?? '?';
     const target = typeof r.resourceId === 'string' ? r.resourceId.split('/').slice(-2).join('/') : '';
     return `${who} ${r.operationName ?? '?'} ${target}${r.resultType ? ` (${r.resultType})` : ''}`;
   }

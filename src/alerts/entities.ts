@@ -1,3 +1,4 @@
+import { CLAIM_OID, CLAIM_UPN } from '../model/azure-claims.js';
 import type { AuditEvent, K8sAudit } from '../model/event.js';
 import { walk } from '../model/path.js';
 import type { Entities } from './alert.js';
@@ -21,9 +22,6 @@ const containerPaths: readonly (readonly string[])[] = [
   ['spec', 'template', 'spec', 'initContainers'],
   ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers'],
 ];
-
-const upnClaim = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
-const oidClaim = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 
 class Bag {
   readonly sets = new Map<string, Set<string>>();
@@ -99,7 +97,7 @@ function fromAudit(bag: Bag, a: K8sAudit): void {
 function fromActivity(bag: Bag, r: NonNullable<AuditEvent['activity']>): void {
   const claims = isRecord(r.identity) ? r.identity.claims : undefined;
   if (isRecord(claims)) {
-    const user = claims[upnClaim] ?? claims.upn ?? claims.unique_name ?? claims.appid ?? claims[oidClaim];
+    const user = claims[CLAIM_UPN] ?? claims.upn ?? claims.unique_name ?? claims.appid ?? claims[CLAIM_OID];
     bag.add('users', user);
   }
   const caller = isRecord(r.properties) ? r.properties.caller : undefined;

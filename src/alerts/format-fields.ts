@@ -1,4 +1,6 @@
+import { CLAIM_NAME, CLAIM_UPN } from '../model/azure-claims.js';
 import type { AuditEvent } from '../model/event.js';
+import { eventLocation } from '../model/event-location.js';
 
 /**
  * The few facts people scan an event for (who, did what, to what, where), whatever its kind;
@@ -15,9 +17,6 @@ export interface EventColumns {
   readonly source: string;
 }
 
-const UPN = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
-const NAME = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name';
-
 const s = (v: unknown): string =>
   typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 const obj = (v: unknown): Record<string, unknown> | undefined =>
@@ -27,7 +26,7 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
  * @example eventColumns(ev) // { user: 'alice', action: 'create', target: 'pods/exec/web-0', namespace: 'prod', source: 'audit.log:12' }
  */
 export function eventColumns(ev: AuditEvent): EventColumns {
-  const src = `${ev.source.file}:${ev.source.line}${ev.source.index > 0 ? `#${ev.source.index}` : ''}`;
+  const src = eventLocation(ev);
   const a = ev.audit;
   if (a) {
     const ref = a.objectRef;
@@ -46,7 +45,7 @@ export function eventColumns(ev: AuditEvent): EventColumns {
   if (r) {
     const identity = obj(r.identity);
     const claims = obj(identity?.claims);
-    const user = s(claims?.[UPN] ?? claims?.[NAME] ?? r.caller ?? claims?.appid);
+    const user = s(claims?.[CLAIM_UPN] ?? claims?.[CLAIM_NAME] ?? r.caller ?? claims?.appid);
     const parts = s(r.resourceId).split('/');
     const target = parts.length > 2 ? parts.slice(-2).join('/') : s(r.resourceId);
     return { user, action: s(r.operationName), target, namespace: '', source: src };

@@ -1,4 +1,4 @@
-import type { Alert, SeverityLevel } from './alert.js';
+import { type Alert, type SeverityLevel, severityRank } from './alert.js';
 import { eventColumns } from './format-fields.js';
 
 /** Column headers of the alert table (people output). */
@@ -16,14 +16,6 @@ export const alertHeaders = [
 /** Column limits for the alert table: long ARM operation names and blob paths keep their end. */
 export const alertColumnWidths: readonly (number | undefined)[] = [24, 13, 56, 34, 34, 40, 16, 44];
 export const alertKeepEnd: readonly number[] = [4, 5, 7];
-
-const severityRank: Record<SeverityLevel, number> = {
-  critical: 0,
-  high: 1,
-  medium: 2,
-  low: 3,
-  informational: 4,
-};
 
 /**
  * Alerts as table rows, oldest first (ties: most severe first), with each row's severity for

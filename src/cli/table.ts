@@ -65,3 +65,11 @@ export function renderCsv(headers: readonly string[], rows: readonly (readonly s
   const q = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
   return [headers, ...rows].map((r) => r.map(q).join(',')).join('\n') + '\n';
 }
+
+/**
+ * A numbered list, one item a line (`1. ...`), for the "Fixes" sections of the reports.
+ * @example numberedList(['a', 'b']) === '1. a\n2. b\n'
+ */
+export function numberedList(items: readonly string[]): string {
+  return items.map((x, i) => `${i + 1}. ${x}\n`).join('');
+}

@@ -1,3 +1,4 @@
+import { AUDIT_EVENT_KEYS } from '../model/audit-fields.js';
 import { type SigmaLogsource, sigmaTarget } from '../views/sigma-fields.js';
 
 /**
@@ -26,26 +27,7 @@ export type ActivityField =
   | 'properties';
 
 /** Top-level keys of an audit.k8s.io Event (as `views/sigma-fields.ts` lists them). */
-export const EVENT_KEYS = new Set([
-  'kind',
-  'apiVersion',
-  'level',
-  'auditID',
-  'stage',
-  'requestURI',
-  'verb',
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'userAgent',
-  'objectRef',
-  'responseStatus',
-  'requestObject',
-  'responseObject',
-  'requestReceivedTimestamp',
-  'stageTimestamp',
-  'annotations',
-]);
+export const EVENT_KEYS: ReadonlySet<string> = new Set(AUDIT_EVENT_KEYS);
 
 const LEGACY: Readonly<Record<string, readonly string[]>> = {
   apiGroup: ['objectRef', 'apiGroup'],

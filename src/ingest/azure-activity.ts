@@ -1,3 +1,4 @@
+import { ACTIVITY_EVENT_CATEGORIES } from '../model/activity-categories.js';
 import type { ActivityRecord, SourceFormat } from '../model/event.js';
 import { type Emitter, isObject, makeEvent, parseJsonText, tooDeep } from './emitter.js';
 import { armCluster, isArc } from './resource-id.js';
@@ -10,15 +11,9 @@ import { parseTime } from './time.js';
  * they are kept as written (rules compare case-insensitively).
  */
 
-const activityCategories = new Set([
-  'administrative',
-  'servicehealth',
-  'resourcehealth',
-  'alert',
-  'autoscale',
-  'recommendation',
-  'security',
-  'policy',
+/** What `category` holds in an Activity Log record: an event category or an operation kind. */
+const activityCategories: ReadonlySet<string> = new Set([
+  ...ACTIVITY_EVENT_CATEGORIES,
   'action',
   'write',
   'delete',

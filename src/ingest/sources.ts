@@ -107,17 +107,7 @@ export async function* openChunks(
     if (rest) yield Buffer.from(rest, 'utf8');
     return;
   }
-  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
-    yield head;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      const b = toBuffer(r.value);
-      onRaw(b.length);
-      yield b;
-    }
-  }
-  const limit = gzipLimit(file.size);
+  /** The raw chunks as read: `head`, then the rest of the stream. */
   async function* raw(): AsyncGenerator<Buffer> {
     yield head;
     for (;;) {
@@ -128,6 +118,11 @@ export async function* openChunks(
       yield b;
     }
   }
+  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    yield* raw();
+    return;
+  }
+  const limit = gzipLimit(file.size);
   const gunzip = Readable.from(raw()).pipe(createGunzip({ chunkSize: 1 << 20 }));
   let out = 0;
   try {

@@ -1,4 +1,6 @@
+import { CLAIM_NAME, CLAIM_OID, CLAIM_UPN } from '../model/azure-claims.js';
 import type { ActivityRecord, AuditEvent } from '../model/event.js';
+import { eventLocation } from '../model/event-location.js';
 
 /**
  * What an investigator reads off one event, whatever its kind: who (actor), did what (action),
@@ -26,20 +28,9 @@ export interface EventFacts {
   readonly location: string;
 }
 
-const UPN = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
-const NAME = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name';
-const OID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
-
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const rec = (v: unknown): Record<string, unknown> | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-
-/**
- * `file:line[#index]` of an event.
- * @example eventLocation(ev) // 'evidence/PT1H.json:12'
- */
-export const eventLocation = (ev: AuditEvent): string =>
-  `${ev.source.file}:${ev.source.line}${ev.source.index > 0 ? `#${ev.source.index}` : ''}`;
 
 /** Claims of an Activity Log record (`identity.claims`), or an empty object. */
 function claimsOf(r: ActivityRecord): Record<string, unknown> {
@@ -64,14 +55,14 @@ export function requestKey(ev: AuditEvent): string {
 export function activityCaller(r: ActivityRecord): string {
   const c = claimsOf(r);
   return (
-    str(c[UPN]) ||
+    str(c[CLAIM_UPN]) ||
     str(c.upn) ||
-    str(c[NAME]) ||
+    str(c[CLAIM_NAME]) ||
     str(c.unique_name) ||
     str(c.appid) ||
     str(r.caller) ||
     str(rec(r.properties)?.caller) ||
-    str(c[OID])
+    str(c[CLAIM_OID])
   );
 }
 
@@ -102,7 +93,7 @@ export function actorNames(ev: AuditEvent): string[] {
   const r = ev.activity;
   if (r) {
     const c = claimsOf(r);
-    for (const k of [UPN, 'upn', NAME, 'unique_name', 'appid', OID, 'name']) add(c[k]);
+    for (const k of [CLAIM_UPN, 'upn', CLAIM_NAME, 'unique_name', 'appid', CLAIM_OID, 'name']) add(c[k]);
     add(r.caller);
     add(rec(r.properties)?.caller);
   }

@@ -1,5 +1,5 @@
 import type { AuditEvent, K8sAudit } from '../model/event.js';
-import { eventLocation } from './event-facts.js';
+import { eventLocation } from '../model/event-location.js';
 
 /**
  * RBAC objects as the audit log shows them: the last state of every (Cluster)Role and

@@ -1,6 +1,6 @@
-import type { SeverityLevel } from '../alerts/alert.js';
+import { type SeverityLevel, severityRank } from '../alerts/alert.js';
 import type { AuditEvent } from '../model/event.js';
-import { eventLocation } from './event-facts.js';
+import { eventLocation } from '../model/event-location.js';
 import {
   builtinRoles,
   type Capabilities,
@@ -46,13 +46,6 @@ export interface RbacReport {
   readonly usersSeen: number;
 }
 
-const severityRank: Record<SeverityLevel, number> = {
-  critical: 0,
-  high: 1,
-  medium: 2,
-  low: 3,
-  informational: 4,
-};
 const publicGroups = new Set(['system:anonymous', 'system:unauthenticated']);
 /** Managed control-plane identities: reported, but as platform rather than people. */
 const platformActors = new Set([

@@ -92,6 +92,25 @@ export const isLiteral = (p: Pattern): boolean => p.parts.every((x) => typeof x 
 export const patternText = (p: Pattern): string =>
   p.parts.map((x) => (typeof x === 'string' ? x : x.wildcard)).join('');
 
+/**
+ * A pattern from wildcard text where every `*` (any run) and `?` (one character) is a wildcard and
+ * there is no escape (EQL wildcard strings, Elastic exception `wildcard` entries).
+ * @example wildcardPattern('kube-*').parts // ['kube-', { wildcard: '*' }]
+ */
+export function wildcardPattern(s: string): Pattern {
+  const parts: PatternPart[] = [];
+  let lit = '';
+  for (const ch of s) {
+    if (ch === '*' || ch === '?') {
+      if (lit) parts.push(lit);
+      lit = '';
+      parts.push({ wildcard: ch });
+    } else lit += ch;
+  }
+  if (lit || parts.length === 0) parts.push(lit);
+  return { parts };
+}
+
 export function assertNever(x: never): never {
   throw new Error(`unexpected node: ${JSON.stringify(x)}`);
 }

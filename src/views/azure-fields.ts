@@ -1,3 +1,5 @@
+import { ACTIVITY_EVENT_CATEGORIES } from '../model/activity-categories.js';
+import { CLAIM_OID, CLAIM_UPN } from '../model/azure-claims.js';
 import type { ActivityRecord } from '../model/event.js';
 
 /**
@@ -109,9 +111,6 @@ export function activityClaims(a: ActivityRecord | undefined): Obj | undefined {
   return isObj(c) ? c : undefined;
 }
 
-const UPN = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
-const OID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
-
 /**
  * The AzureActivity `Caller`: the UPN of a user, else the object id (service principals), else the app id.
  * @example callerOf(record) // 'alice@contoso.com'
@@ -119,7 +118,7 @@ const OID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 export function callerOf(a: ActivityRecord | undefined): string | undefined {
   const c = activityClaims(a);
   if (c) {
-    for (const k of [UPN, 'upn', 'unique_name', OID, 'oid', 'appid']) {
+    for (const k of [CLAIM_UPN, 'upn', 'unique_name', CLAIM_OID, 'oid', 'appid']) {
       const v = c[k];
       if (typeof v === 'string' && v) return v;
     }
@@ -141,16 +140,7 @@ export function resourceProviderOf(a: ActivityRecord | undefined): string | unde
   return slash > 0 ? op.slice(0, slash) : undefined;
 }
 
-const EVENT_CATEGORIES = new Set([
-  'administrative',
-  'servicehealth',
-  'resourcehealth',
-  'alert',
-  'autoscale',
-  'recommendation',
-  'security',
-  'policy',
-]);
+const EVENT_CATEGORIES: ReadonlySet<string> = new Set(ACTIVITY_EVENT_CATEGORIES);
 
 /**
  * `CategoryValue` (the Activity Log event category): the record's `category` when it is one of the

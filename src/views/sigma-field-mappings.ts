@@ -14,20 +14,11 @@ export function parseSigmaFieldMappings(doc: unknown): {
   const mappings: SigmaUserFieldMapping[] = [];
   const problems: string[] = [];
   if (!isRecord(doc)) return { mappings, problems: ['the mapping file must be a mapping (object)'] };
-  const readMap = (v: unknown, where: string): Record<string, string | readonly string[]> | undefined => {
-    if (!isRecord(v)) {
-      problems.push(`${where}: fieldmappings must be a mapping of field name to path`);
-      return undefined;
-    }
-    const out: Record<string, string | readonly string[]> = {};
-    for (const [k, t] of Object.entries(v)) {
-      if (typeof t === 'string' && t) out[k] = t;
-      else if (Array.isArray(t) && t.length && t.every((x) => typeof x === 'string' && x))
-        out[k] = t as string[];
-      else problems.push(`${where}.${k}: expected a path or a list of paths`);
-    }
-    return out;
-  };
+  const readMap = (v: unknown, where: string): Record<string, string | readonly string[]> | undefined =>
+    readFieldMap(v, problems, {
+      notMapping: `${where}: fieldmappings must be a mapping of field name to path`,
+      badTarget: (k) => `${where}.${k}: expected a path or a list of paths`,
+    });
   if (doc.fieldmappings !== undefined) {
     const m = readMap(doc.fieldmappings, 'fieldmappings');
     if (m) mappings.push({ fieldmappings: m });
@@ -58,4 +49,29 @@ export function parseSigmaFieldMappings(doc: unknown): {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Reads a Sigma field mapping (`{SigmaName: target | [target, ...]}`, targets non-empty strings),
+ * pushing the given messages to `problems` for a value that is not a mapping (then `undefined`)
+ * and for each entry whose target is not a string or a list of strings (then left out).
+ * @example readFieldMap({ a: 'b', c: 1 }, problems, msgs) // { a: 'b' }, one problem
+ */
+export function readFieldMap(
+  v: unknown,
+  problems: string[],
+  messages: { readonly notMapping: string; readonly badTarget: (key: string) => string },
+): Record<string, string | readonly string[]> | undefined {
+  if (!isRecord(v)) {
+    problems.push(messages.notMapping);
+    return undefined;
+  }
+  const out: Record<string, string | readonly string[]> = {};
+  for (const [k, t] of Object.entries(v)) {
+    if (typeof t === 'string' && t) out[k] = t;
+    else if (Array.isArray(t) && t.length && t.every((x) => typeof x === 'string' && x))
+      out[k] = t as string[];
+    else problems.push(messages.badTarget(k));
+  }
+  return out;
 }

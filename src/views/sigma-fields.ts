@@ -1,3 +1,4 @@
+import { AUDIT_EVENT_KEYS } from '../model/audit-fields.js';
 import type { AuditEvent, Getter } from '../model/event.js';
 import { pathGetter } from '../model/path.js';
 import {
@@ -85,28 +86,7 @@ export function sigmaLogsourceApplies(ls: SigmaLogsource, ev: AuditEvent): boole
 const auditRoot = (ev: AuditEvent): unknown => ev.audit;
 
 /** Top-level keys of an audit.k8s.io Event: a dotted Sigma name starting with one reads the Event. */
-const EVENT_KEYS = new Set([
-  'kind',
-  'apiVersion',
-  'level',
-  'auditID',
-  'stage',
-  'requestURI',
-  'verb',
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'userAgent',
-  'objectRef',
-  'responseStatus',
-  'requestObject',
-  'responseObject',
-  'requestReceivedTimestamp',
-  'stageTimestamp',
-  'annotations',
-  'timestamp',
-  'metadata',
-]);
+const EVENT_KEYS: ReadonlySet<string> = new Set([...AUDIT_EVENT_KEYS, 'timestamp', 'metadata']);
 
 const KUBERNETES_FIELDS: Record<string, SigmaFieldTarget> = {
   verb: (ev) => ev.audit?.verb,

@@ -4,23 +4,15 @@
  * scheduled rules), with the files' provenance. Input: the bundled synthetic attack sample.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cliPath, repoRoot } from '../corpus.js';
+import { repoRoot } from '../corpus.js';
+import { runCli } from '../run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'auditscope-scan-db-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [cliPath, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -43,11 +35,11 @@ const alertKeys = (ndjson: string) =>
 test('scan --db raises the same alerts, with the same file:line, as scanning the loaded files', () => {
   const db = join(tmp, 'case.duckdb');
   const inputs = files(join(repoRoot, 'samples', 'aks-attack')).sort();
-  const load = cli(['load', ...inputs, '--db', db]);
+  const load = runCli(['load', ...inputs, '--db', db]);
   assert.equal(load.code, 0, load.stderr);
   const now = ['--now', '2026-11-20T12:00:00Z', '--output', 'ndjson'];
-  const fromFiles = cli(['scan', ...inputs, ...now]);
-  const fromDb = cli(['scan', '--db', db, ...now]);
+  const fromFiles = runCli(['scan', ...inputs, ...now]);
+  const fromDb = runCli(['scan', '--db', db, ...now]);
   assert.equal(fromFiles.code, 1, fromFiles.stderr);
   assert.equal(fromDb.code, 1, fromDb.stderr);
   const want = alertKeys(fromFiles.stdout);
@@ -63,7 +55,7 @@ test('scan --db raises the same alerts, with the same file:line, as scanning the
 });
 
 test('scan --db refuses input files beside the store', () => {
-  const r = cli(['scan', '--db', join(tmp, 'x.duckdb'), 'some.log']);
+  const r = runCli(['scan', '--db', join(tmp, 'x.duckdb'), 'some.log']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--db scans the events of a store/);
 });

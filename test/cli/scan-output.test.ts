@@ -3,27 +3,19 @@
  * and Elastic building-block alerts hidden unless asked for (machine output keeps them).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cliPath, repoRoot } from '../corpus.js';
+import { repoRoot } from '../corpus.js';
+import { runCli } from '../run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'auditscope-scan-out-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const sample = join(repoRoot, 'samples', 'aks-attack');
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [cliPath, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 test('table output groups the attack into one incident about the attacker', () => {
-  const r = cli(['scan', sample, '--now', '2026-11-20T12:00:00Z']);
+  const r = runCli(['scan', sample, '--now', '2026-11-20T12:00:00Z']);
   assert.equal(r.code, 1, r.stderr);
   const m = /^(\d+) incidents? \(/m.exec(r.stdout);
   assert.ok(m, r.stdout);
@@ -60,9 +52,9 @@ test('building-block alerts are hidden from the table, counted, shown with --bui
   const rule = join(tmp, 'block.toml');
   writeFileSync(rule, blockRule);
   const base = ['scan', sample, '--no-builtin', '--rules', rule, '--now', '2026-11-20T12:00:00Z'];
-  const hidden = cli(base);
-  const shown = cli([...base, '--building-blocks']);
-  const ndjson = cli([...base, '--output', 'ndjson']);
+  const hidden = runCli(base);
+  const shown = runCli([...base, '--building-blocks']);
+  const ndjson = runCli([...base, '--output', 'ndjson']);
   const hiddenCount = Number(/building blocks: (\d+) hidden/.exec(hidden.stdout)?.[1]);
   assert.ok(hiddenCount > 0, hidden.stdout + hidden.stderr);
   assert.match(hidden.stdout, /^0 alerts/m);

@@ -5,26 +5,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Detection } from '../../src/detect/detection.js';
-import { loadElasticRule } from '../../src/detect/elastic/elastic-loader.js';
 import { loadRules } from '../../src/detect/load-rules.js';
 import type { AuditEvent } from '../../src/model/event.js';
 import { corpus } from '../corpus.js';
-import { activity, audit, ms, run } from './synthetic.js';
+import { activity, allow, audit, forbid, loadCorpusRule, ms, run } from './synthetic.js';
 
-const dir = 'elastic-detection-rules/rules/integrations/';
 const T = '2026-11-20T09:00:00.000000Z';
 
 function load(rel: string): Detection {
-  const file = corpus(dir + rel);
-  const r = loadElasticRule(file, readFileSync(file, 'utf8'));
+  const r = loadCorpusRule(rel);
   assert.deepEqual(r.diagnostics, [], rel);
   assert.equal(r.detections.length, 1, rel);
   return r.detections[0]!;
 }
 
 type Ev = Record<string, unknown>;
-const allow = { 'authorization.k8s.io/decision': 'allow' };
-const forbid = { 'authorization.k8s.io/decision': 'forbid' };
 const pod = (spec: Ev, ns = 'default'): Ev => ({
   verb: 'create',
   objectRef: { resource: 'pods', namespace: ns, name: 'p1' },

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Diagnostic } from '../../src/diag/diagnostic.js';
-import { lineCol } from '../../src/diag/span.js';
 import type { EqlQuery } from '../../src/lang/eql/ast.js';
 import { lowerEqlEvent } from '../../src/lang/eql/lower-eql.js';
 import { parseEql } from '../../src/lang/eql/parse-eql.js';
 import { repoRoot } from '../corpus.js';
-import { readCases } from '../kibana/case-file.js';
-import { printExpr } from '../kibana/print-expr.js';
+import { printExpr } from '../ir/print-expr.js';
+import { assertCase, readCases } from '../kibana/case-file.js';
 
 const cases = readCases(join(repoRoot, 'test', 'elastic', 'eql-cases'));
 
@@ -37,24 +36,6 @@ for (const c of cases) {
     const parsed = parseEql(c.input);
     const diags: Diagnostic[] = [...parsed.diagnostics];
     const printed = parsed.ast ? lowerAndPrint(parsed.ast, c.input, diags) : undefined;
-    const got = diags
-      .filter((d) => d.severity === 'error')
-      .map((d) => {
-        const { line, col } = lineCol(c.input, d.span?.start ?? 0);
-        return `${d.code} ${line}:${col} ${d.message}`;
-      });
-    if (c.errors.length) {
-      assert.equal(got.length, c.errors.length, `diagnostics: ${got.join(' | ')}`);
-      c.errors.forEach((e, i) => {
-        assert.ok(
-          got[i]!.startsWith(`${e.code} ${e.line}:${e.col} `),
-          `expected ${e.code} ${e.line}:${e.col}, got ${got[i]}`,
-        );
-        assert.ok(got[i]!.includes(e.fragment), `expected '${e.fragment}' in ${got[i]}`);
-      });
-    } else {
-      assert.deepEqual(got, []);
-      assert.equal(printed, c.expected);
-    }
+    assertCase(c, diags, () => printed);
   });
 }

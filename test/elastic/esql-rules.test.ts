@@ -1,20 +1,14 @@
 // The corpus ES|QL rules on synthetic events (hand-built partial audit Events, read through the
 // real ingest and ECS view): each fires on a true positive and stays silent on a near-miss.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Detection } from '../../src/detect/detection.js';
-import { loadElasticRule } from '../../src/detect/elastic/elastic-loader.js';
-import { corpus } from '../corpus.js';
-import { at, audit, ms, run } from './synthetic.js';
+import { allow, at, audit, forbid, loadCorpusRule, ms, run } from './synthetic.js';
 
 type Ev = Record<string, unknown>;
-const allow = { 'authorization.k8s.io/decision': 'allow' };
-const forbid = { 'authorization.k8s.io/decision': 'forbid' };
 
 function load(rel: string): Detection {
-  const file = corpus(`elastic-detection-rules/rules/integrations/kubernetes/${rel}`);
-  const r = loadElasticRule(file, readFileSync(file, 'utf8'));
+  const r = loadCorpusRule(`kubernetes/${rel}`);
   assert.deepEqual(r.diagnostics, []);
   assert.equal(r.detections.length, 1);
   return r.detections[0]!;

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import type { Alert } from '../../src/alerts/alert.js';
 import type { Detection } from '../../src/detect/detection.js';
+import { loadElasticRule } from '../../src/detect/elastic/elastic-loader.js';
 import { completeActivityRecord, completeAuditEvent } from '../../src/detect/testing/synthetic-event.js';
 import type { Diagnostic } from '../../src/diag/diagnostic.js';
 import { ingestText } from '../../src/ingest/index.js';
 import type { AuditEvent } from '../../src/model/event.js';
+import { corpus } from '../corpus.js';
 
 /**
  * Helpers for Elastic rule tests. Every event they make is synthetic: a partial audit Event or
@@ -53,3 +56,16 @@ export function run(
 export const at = (minutes: number): string =>
   new Date(Date.parse('2026-11-20T09:00:00Z') + minutes * 60_000).toISOString();
 export const ms = (minutes: number): number => Date.parse('2026-11-20T09:00:00Z') + minutes * 60_000;
+
+/** `annotations` of an allowed and of a forbidden request. */
+export const allow = { 'authorization.k8s.io/decision': 'allow' };
+export const forbid = { 'authorization.k8s.io/decision': 'forbid' };
+
+/**
+ * Loads a rule of the corpus' Elastic detection-rules pack, `rel` below `rules/integrations/`.
+ * @example loadCorpusRule('kubernetes/execution_user_exec_to_pod.toml').detections[0]
+ */
+export function loadCorpusRule(rel: string): ReturnType<typeof loadElasticRule> {
+  const file = corpus(`elastic-detection-rules/rules/integrations/${rel}`);
+  return loadElasticRule(file, readFileSync(file, 'utf8'));
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readText } from '../../src/ingest/index.js';
 import { corpus } from '../corpus.js';
+import { prng } from '../prng.js';
 
 function dataFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -35,19 +36,6 @@ const lines = files.flatMap((f) =>
     .filter((l) => l.trim()),
 );
 
-/** xorshift32, seeded: the same mutations on every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
 function checkAccounting(text: string, name: string): void {
   const r = readText(text, name);
   assert.equal(r.stats.records, r.stats.events + r.stats.quarantined, name);
@@ -66,7 +54,7 @@ test('corpus lines: every record accounted for', () => {
 });
 
 test('synthetic truncations and byte flips of real lines never throw and are all accounted for', () => {
-  const rnd = prng(20261123);
+  const rnd = prng(20261123).next;
   const mutated: string[] = [];
   for (const l of lines) {
     for (let k = 0; k < 4; k++) {

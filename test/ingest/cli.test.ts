@@ -3,24 +3,15 @@
  * output, quarantine file, deduplication across feeds, exit codes. Wrapper files are SYNTHETIC.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cliPath, corpus } from '../corpus.js';
+import { corpus } from '../corpus.js';
+import { runCli } from '../run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'auditscope-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function cli(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [cliPath, ...args], {
-    encoding: 'utf8',
-    input,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const aks = corpus('datadog-azure-log-forwarding-orchestration/aks_logs.json');
 const secretRule = corpus(
@@ -30,7 +21,7 @@ const createSecret = corpus('falcosecurity-falco-k8s_audit/create_secret.json');
 const deleteSecret = corpus('falcosecurity-falco-k8s_audit/delete_secret.json');
 
 test('events prints one normalized event per line (NDJSON) and a summary on stderr', () => {
-  const r = cli(['events', aks]);
+  const r = runCli(['events', aks]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 21);
@@ -44,7 +35,7 @@ test('events prints one normalized event per line (NDJSON) and a summary on stde
 });
 
 test('events --output table prints aligned columns for people', () => {
-  const r = cli(['events', createSecret, '--output', 'table', '--quiet']);
+  const r = runCli(['events', createSecret, '--output', 'table', '--quiet']);
   assert.equal(r.code, 0);
   const [head, row] = r.stdout.split('\n');
   assert.match(
@@ -60,13 +51,13 @@ test('events --output table prints aligned columns for people', () => {
 });
 
 test('events reads stdin with -', () => {
-  const r = cli(['events', '-', '--quiet'], readFileSync(createSecret, 'utf8'));
+  const r = runCli(['events', '-', '--quiet'], readFileSync(createSecret, 'utf8'));
   assert.equal(r.code, 0);
   assert.equal(JSON.parse(r.stdout).source.file, '<stdin>');
 });
 
 test('scan: NDJSON alerts carry rule, event.original and log.file; exit 1 when alerts', () => {
-  const r = cli([
+  const r = runCli([
     'scan',
     createSecret,
     deleteSecret,
@@ -102,7 +93,7 @@ test('scan: the same event through two feeds (raw line + synthetic webhook Event
     webhook,
     JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [event] }),
   );
-  const r = cli([
+  const r = runCli([
     'scan',
     createSecret,
     webhook,
@@ -122,7 +113,7 @@ test('scan table output, quarantine file and stderr file:line for bad records; e
   const qfile = join(tmp, 'quarantine.ndjson');
   const bad = join(tmp, 'synthetic-bad.jsonl');
   writeFileSync(bad, `${readFileSync(aks, 'utf8').split('\n')[0]}\n{"kind": 0}\nnot json\n`);
-  const r = cli(['scan', bad, '--no-builtin', '--rules', secretRule, '--quarantine', qfile]);
+  const r = runCli(['scan', bad, '--no-builtin', '--rules', secretRule, '--quarantine', qfile]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, new RegExp(`${bad.replaceAll('/', '\\/')}:2: quarantined \\(unknown-format\\)`));
   assert.match(r.stderr, /:3: quarantined \(malformed-json\)/);
@@ -147,7 +138,7 @@ test('scan table output, quarantine file and stderr file:line for bad records; e
 });
 
 test('scan table: aligned alert rows with severity, rule, user, verb, resource, namespace, source', () => {
-  const r = cli(['scan', createSecret, '--no-builtin', '--rules', secretRule]);
+  const r = runCli(['scan', createSecret, '--no-builtin', '--rules', secretRule]);
   assert.equal(r.code, 1);
   const [head, row] = r.stdout.split('\n');
   assert.match(
@@ -162,15 +153,15 @@ test('scan table: aligned alert rows with severity, rule, user, verb, resource, 
 });
 
 test('exit codes: 2 for usage errors, 3 for unreadable input', () => {
-  assert.equal(cli(['scan', createSecret, '--output', 'xml']).code, 2);
-  assert.equal(cli(['events', createSecret, '--bogus']).code, 2);
-  const missing = cli(['scan', join(tmp, 'nope.jsonl'), '--no-builtin', '--rules', secretRule]);
+  assert.equal(runCli(['scan', createSecret, '--output', 'xml']).code, 2);
+  assert.equal(runCli(['events', createSecret, '--bogus']).code, 2);
+  const missing = runCli(['scan', join(tmp, 'nope.jsonl'), '--no-builtin', '--rules', secretRule]);
   assert.equal(missing.code, 3);
   assert.match(missing.stderr, /nope\.jsonl:0: quarantined \(io-error\)/);
 });
 
 test('events --view renders each event as a view row; unknown views are a usage error listing the names', () => {
-  const r = cli(['events', aks, '--view', 'AKSAudit']);
+  const r = runCli(['events', aks, '--view', 'AKSAudit']);
   assert.equal(r.code, 0, r.stderr);
   const rows = r.stdout
     .trim()
@@ -178,10 +169,10 @@ test('events --view renders each event as a view row; unknown views are a usage 
     .map((l) => JSON.parse(l));
   assert.equal(rows.length, 21);
   assert.ok(rows.every((row) => typeof row.AuditId === 'string' && typeof row.Verb === 'string'));
-  const none = cli(['events', createSecret, '--view', 'AzureActivity']);
+  const none = runCli(['events', createSecret, '--view', 'AzureActivity']);
   assert.equal(none.stdout, '');
   assert.match(none.stderr, /view AzureActivity: 1 event has no row in it/);
-  const bad = cli(['events', aks, '--view', 'NoSuchTable']);
+  const bad = runCli(['events', aks, '--view', 'NoSuchTable']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown view 'NoSuchTable' \(views: .*AKSAudit/);
 });
@@ -192,7 +183,7 @@ test('scan prints rule diagnostics with file:line:col and a caret; rule errors w
     rule,
     'title: Synthetic broken rule\nlogsource:\n  product: kubernetes\n  service: audit\ndetection:\n  sel:\n    verb|contain: delete\n  condition: sel\n',
   );
-  const r = cli(['scan', createSecret, '--no-builtin', '--rules', rule]);
+  const r = runCli(['scan', createSecret, '--no-builtin', '--rules', rule]);
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, new RegExp(`${rule.replaceAll('/', '\\/')}:7:\\d+: error SIG\\d+: `));
   assert.match(r.stderr, /\n\s+verb\|contain: delete\n\s+\^~+/);

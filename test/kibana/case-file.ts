@@ -1,5 +1,8 @@
+import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Diagnostic } from '../../src/diag/diagnostic.js';
+import { lineCol } from '../../src/diag/span.js';
 
 /** One parser case: an input, and either the expected IR (`==>`) or expected errors (`//!`). */
 export interface ParserCase {
@@ -75,4 +78,35 @@ export function readCases(dir: string): ParserCase[] {
     flush();
   }
   return out;
+}
+
+/**
+ * Checks one case against what the front end gave: the error diagnostics (as `CODE line:col
+ * message`) against the expected `//!` lines, in order, else no errors and `print()` (the printed
+ * IR, asked for only then) equal to the `==>` text.
+ */
+export function assertCase(
+  c: ParserCase,
+  diagnostics: readonly Diagnostic[],
+  print: () => string | undefined,
+): void {
+  const got = diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => {
+      const { line, col } = lineCol(c.input, d.span?.start ?? 0);
+      return `${d.code} ${line}:${col} ${d.message}`;
+    });
+  if (c.errors.length) {
+    assert.equal(got.length, c.errors.length, `diagnostics: ${got.join(' | ')}`);
+    c.errors.forEach((e, i) => {
+      assert.ok(
+        got[i]!.startsWith(`${e.code} ${e.line}:${e.col} `),
+        `expected ${e.code} ${e.line}:${e.col}, got ${got[i]}`,
+      );
+      assert.ok(got[i]!.includes(e.fragment), `expected '${e.fragment}' in ${got[i]}`);
+    });
+  } else {
+    assert.deepEqual(got, []);
+    assert.equal(print(), c.expected);
+  }
 }

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { lineCol } from '../../src/diag/span.js';
 import { lowerKuery } from '../../src/lang/kibana/lower-kuery.js';
 import { parseKuery } from '../../src/lang/kibana/parse-kuery.js';
 import { repoRoot } from '../corpus.js';
-import { readCases } from './case-file.js';
-import { printExpr } from './print-expr.js';
+import { printExpr } from '../ir/print-expr.js';
+import { assertCase, readCases } from './case-file.js';
 
 const cases = readCases(join(repoRoot, 'test', 'kibana', 'cases'));
 
@@ -22,26 +21,7 @@ for (const c of cases) {
       parsed.ast || parsed.diagnostics.length === 0
         ? lowerKuery(parsed.ast, { source: c.input, nested: 'element' })
         : undefined;
-    const diags = [...parsed.diagnostics, ...(lowered?.diagnostics ?? [])].filter(
-      (d) => d.severity === 'error',
-    );
-    const got = diags.map((d) => {
-      const { line, col } = lineCol(c.input, d.span?.start ?? 0);
-      return `${d.code} ${line}:${col} ${d.message}`;
-    });
-    if (c.errors.length) {
-      assert.equal(got.length, c.errors.length, `diagnostics: ${got.join(' | ')}`);
-      c.errors.forEach((e, i) => {
-        assert.ok(
-          got[i]!.startsWith(`${e.code} ${e.line}:${e.col} `),
-          `expected ${e.code} ${e.line}:${e.col}, got ${got[i]}`,
-        );
-        assert.ok(got[i]!.includes(e.fragment), `expected '${e.fragment}' in ${got[i]}`);
-      });
-    } else {
-      assert.deepEqual(got, []);
-      assert.equal(printExpr(lowered!.expr), c.expected);
-    }
+    assertCase(c, [...parsed.diagnostics, ...(lowered?.diagnostics ?? [])], () => printExpr(lowered!.expr));
   });
 }
 

@@ -3,24 +3,15 @@
  * options `--sigma-mapping` / `--sigma-placeholders`. Inputs and rules are SYNTHETIC.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cliPath } from '../corpus.js';
+import { runCli } from '../run-cli.js';
 import { aksLine, goOrderJson } from './go-order.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'auditscope-scan-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [cliPath, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const ev = (i: number, verb: string, resource: string, subresource?: string) =>
   goOrderJson({
@@ -67,7 +58,7 @@ level: high
 test('scan skips lines no rule could match, says so, and raises the same alerts as --no-prefilter', () => {
   const rules = join(tmp, 'exec.yml');
   writeFileSync(rules, rule('verb', 'create'));
-  const on = cli([
+  const on = runCli([
     'scan',
     input,
     '--no-builtin',
@@ -78,7 +69,7 @@ test('scan skips lines no rule could match, says so, and raises the same alerts 
     '--now',
     '2024-05-02T00:00:00Z',
   ]);
-  const off = cli([
+  const off = runCli([
     'scan',
     input,
     '--no-builtin',
@@ -114,8 +105,8 @@ test('--sigma-mapping maps a rule field and --sigma-placeholders fills |expand',
     '--now',
     '2024-05-02T00:00:00Z',
   ];
-  assert.equal(cli(base).stdout, '', 'without the mapping the field is unknown');
-  const r = cli([...base, '--sigma-mapping', mapping]);
+  assert.equal(runCli(base).stdout, '', 'without the mapping the field is unknown');
+  const r = runCli([...base, '--sigma-mapping', mapping]);
   assert.equal(r.code, 1, r.stderr);
   assert.equal(JSON.parse(r.stdout.trim()).rule.name, 'exec into a pod');
 
@@ -123,7 +114,7 @@ test('--sigma-mapping maps a rule field and --sigma-placeholders fills |expand',
   writeFileSync(expand, rule('verb|expand', "'%writes%'"));
   const placeholders = join(tmp, 'placeholders.yml');
   writeFileSync(placeholders, 'writes: [create, update]\n');
-  const p = cli([
+  const p = runCli([
     'scan',
     input,
     '--no-builtin',
@@ -136,7 +127,7 @@ test('--sigma-mapping maps a rule field and --sigma-placeholders fills |expand',
   ]);
   assert.equal(p.code, 1, p.stderr);
   assert.equal(p.stdout.trim().split('\n').length, 1);
-  const bad = cli([
+  const bad = runCli([
     'scan',
     input,
     '--no-builtin',

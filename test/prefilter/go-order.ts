@@ -5,26 +5,9 @@
  * through the prefilter's fast path.
  */
 
-const eventOrder = [
-  'kind',
-  'apiVersion',
-  'level',
-  'auditID',
-  'stage',
-  'requestURI',
-  'verb',
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'userAgent',
-  'objectRef',
-  'responseStatus',
-  'requestObject',
-  'responseObject',
-  'requestReceivedTimestamp',
-  'stageTimestamp',
-  'annotations',
-];
+import { AUDIT_EVENT_KEYS } from '../../src/model/audit-fields.js';
+
+const eventOrder = AUDIT_EVENT_KEYS;
 const objectRefOrder = [
   'resource',
   'namespace',

@@ -4,25 +4,8 @@
  * case values, `\u` escapes, decoy keys inside request bodies, URIs and user.extra, batches,
  * CRLF, duplicated feeds), plus a seeded fuzzer that mutates lines.
  */
+import { prng } from '../prng.js';
 import { aksLine, goOrderJson } from './go-order.js';
-
-/** xorshift32, seeded: the same lines on every run. */
-export function prng(seed: number): { next(): number; int(n: number): number; pick<T>(xs: readonly T[]): T } {
-  let s = seed >>> 0 || 1;
-  const next = (): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-  return {
-    next,
-    int: (n) => Math.floor(next() * n),
-    pick: (xs) => xs[Math.floor(next() * xs.length)]!,
-  };
-}
 
 const verbs = [
   'get',

@@ -7,8 +7,8 @@ import type { Diagnostic } from '../../src/diag/diagnostic.js';
 import { lowerDetection } from '../../src/lang/sigma/lower.js';
 import { Diags, parseSigmaText } from '../../src/lang/sigma/parse-rule.js';
 import { repoRoot } from '../corpus.js';
+import { printSigmaExpr } from '../ir/print-expr.js';
 import { sigmaRule } from './events.js';
-import { printExpr } from './print-expr.js';
 
 /** Case file: `# name`, a detection block, `==> expected IR` (synthetic rules). */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,6 +38,6 @@ for (const b of blocks) {
     const e = lowerDetection(doc.selections, doc.conditions, new Diags(diags, 'case.yml', text));
     assert.deepEqual(diags, []);
     assert.ok(e);
-    assert.equal(printExpr(e), want.trim());
+    assert.equal(printSigmaExpr(e), want.trim());
   });
 }

@@ -1,12 +1,10 @@
 import { formatIngestSummary } from '../../ingest/format-stats.js';
-import { ingest } from '../../ingest/ingest.js';
-import { CoverageCollector } from '../../investigate/coverage-collector.js';
 import { type CoverageReport, coverageReport } from '../../investigate/coverage.js';
+import { CoverageCollector } from '../../investigate/coverage-collector.js';
 import { outputFormat, parseNow, parseVerbArgs } from '../args.js';
 import { type Command, ExitCode } from '../main.js';
-import { createProgress } from '../progress.js';
-import { renderCsv, renderTable } from '../table.js';
-import { guardStdout, inputPaths, quarantineReporter } from './scan.js';
+import { numberedList, renderCsv, renderTable } from '../table.js';
+import { guardStdout, ingestInputs, inputPaths } from './scan.js';
 
 /**
  * `auditscope coverage`: what the logs can and cannot show (feeds, audit levels, time range and
@@ -90,9 +88,7 @@ export function renderCoverage(r: CoverageReport): string {
   if (r.otherActivity)
     out += `(${r.otherActivity} Activity Log records are about resources other than clusters)\n`;
   out += r.fixes.length ? '\nFixes\n\n' : '\nFixes: none needed for these questions\n';
-  r.fixes.forEach((f, i) => {
-    out += `${i + 1}. ${f}\n`;
-  });
+  out += numberedList(r.fixes);
   return out;
 }
 
@@ -104,15 +100,7 @@ async function run(argv: string[]): Promise<number> {
   const inputs = inputPaths(positionals);
   guardStdout();
   const collector = new CoverageCollector();
-  const quarantine = quarantineReporter(values.quarantine, quiet);
-  const progress = createProgress(process.stderr, 'reading');
-  const stats = await ingest(
-    inputs,
-    { event: (ev) => collector.add(ev), quarantine: quarantine.report },
-    { onProgress: progress.update },
-  );
-  progress.done();
-  await quarantine.close();
+  const stats = await ingestInputs(inputs, (ev) => collector.add(ev), values.quarantine, quiet);
   const report = coverageReport(collector, now);
   if (output === 'ndjson')
     process.stdout.write(

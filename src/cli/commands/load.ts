@@ -1,3 +1,4 @@
+import { expandInputs } from '../../ingest/sources.js';
 import { createWriteStream } from 'node:fs';
 import { parseRetention } from '../../store/retention.js';
 import { loadFiles } from '../../store/load.js';
@@ -33,22 +34,32 @@ export const command: Command = {
     const started = Date.now();
     let report: Awaited<ReturnType<typeof loadFiles>>;
     try {
-      report = await loadFiles(values.db, positionals, {
-        ...(retentionMs !== undefined ? { retentionMs } : {}),
-        ...(now !== undefined ? { now } : {}),
-        ...(batch !== undefined ? { batchEvents: batch } : {}),
-        keepRaw: !values['no-raw'],
-        force: values.force === true,
-        ...(values.tables
-          ? {
-              tables: values.tables
-                .split(',')
-                .map((t) => t.trim())
-                .filter(Boolean),
-            }
-          : {}),
-        ...(quarantine ? { onQuarantine: (q) => quarantine.write(`${JSON.stringify(q)}\n`) } : {}),
-      });
+      // Directories are read recursively, as scan reads them; unreadable paths are reported, not loaded.
+      const { files, errors } = await expandInputs(positionals);
+      for (const e of errors) process.stderr.write(`${e.path}: ${e.message}\n`);
+      if (files.some((f) => f.path === '-'))
+        throw new UsageError('load reads files and directories, not stdin (-)');
+      if (files.length === 0) return errors.length > 0 ? ExitCode.dataError : ExitCode.ok;
+      report = await loadFiles(
+        values.db,
+        files.map((f) => f.path),
+        {
+          ...(retentionMs !== undefined ? { retentionMs } : {}),
+          ...(now !== undefined ? { now } : {}),
+          ...(batch !== undefined ? { batchEvents: batch } : {}),
+          keepRaw: !values['no-raw'],
+          force: values.force === true,
+          ...(values.tables
+            ? {
+                tables: values.tables
+                  .split(',')
+                  .map((t) => t.trim())
+                  .filter(Boolean),
+              }
+            : {}),
+          ...(quarantine ? { onQuarantine: (q) => quarantine.write(`${JSON.stringify(q)}\n`) } : {}),
+        },
+      );
     } catch (e) {
       if (e instanceof Error && /^unknown table/.test(e.message))
         throw new UsageError(`--tables: ${e.message}`);

@@ -1,11 +1,9 @@
 import { formatIngestSummary } from '../../ingest/format-stats.js';
-import { ingest } from '../../ingest/ingest.js';
 import { RbacCollector, type RbacReport } from '../../investigate/rbac.js';
 import { outputFormat, parseVerbArgs } from '../args.js';
 import { type Command, ExitCode } from '../main.js';
-import { createProgress } from '../progress.js';
-import { renderCsv, renderTable } from '../table.js';
-import { guardStdout, inputPaths, quarantineReporter } from './scan.js';
+import { numberedList, renderCsv, renderTable } from '../table.js';
+import { guardStdout, ingestInputs, inputPaths } from './scan.js';
 
 /**
  * `auditscope rbac`: RBAC exposure (cluster-admin and wildcard holders, who can delete events,
@@ -47,10 +45,7 @@ export function renderRbac(r: RbacReport): string {
       if (f.evidence.length > 1) out += `  ${f.subject} (${f.kind}): ${f.evidence.join(', ')}\n`;
   }
   if (r.fixes.length) {
-    out += '\nFixes\n\n';
-    r.fixes.forEach((f, i) => {
-      out += `${i + 1}. ${f}\n`;
-    });
+    out += `\nFixes\n\n${numberedList(r.fixes)}`;
   }
   return out;
 }
@@ -62,15 +57,7 @@ async function run(argv: string[]): Promise<number> {
   const inputs = inputPaths(positionals);
   guardStdout();
   const collector = new RbacCollector();
-  const quarantine = quarantineReporter(values.quarantine, quiet);
-  const progress = createProgress(process.stderr, 'reading');
-  const stats = await ingest(
-    inputs,
-    { event: (ev) => collector.add(ev), quarantine: quarantine.report },
-    { onProgress: progress.update },
-  );
-  progress.done();
-  await quarantine.close();
+  const stats = await ingestInputs(inputs, (ev) => collector.add(ev), values.quarantine, quiet);
   const report = collector.report();
   if (output === 'ndjson') {
     const rows = [

@@ -11,8 +11,10 @@ import { groupIncidents, type Incident } from '../../alerts/incidents.js';
 import { builtinRulesDir, eventKey, runScan } from '../../detect/run-scan.js';
 import { type Diagnostic, formatDiagnostic } from '../../diag/diagnostic.js';
 import { formatIngestSummary } from '../../ingest/format-stats.js';
+import { ingest } from '../../ingest/ingest.js';
 import { openQuarantineFile } from '../../ingest/quarantine-file.js';
-import type { QuarantineRecord } from '../../ingest/types.js';
+import type { IngestStats, QuarantineRecord } from '../../ingest/types.js';
+import type { AuditEvent } from '../../model/event.js';
 import { outputFormat, parseNow, parseVerbArgs, UsageError } from '../args.js';
 import { type Command, ExitCode } from '../main.js';
 import { createProgress } from '../progress.js';
@@ -65,6 +67,29 @@ export function inputPaths(positionals: string[]): string[] {
   if (positionals.length > 0) return positionals;
   if (!process.stdin.isTTY) return ['-'];
   throw new UsageError('no input: give files, directories or - for stdin');
+}
+
+/**
+ * Reads `inputs` into `onEvent` the way the ingest-only verbs (coverage, rbac, timeline) do: a
+ * progress bar on stderr, quarantined records reported (and kept in `--quarantine FILE`).
+ * @example const stats = await ingestInputs(inputPaths(positionals), (ev) => c.add(ev), values.quarantine, quiet);
+ */
+export async function ingestInputs(
+  inputs: readonly string[],
+  onEvent: (ev: AuditEvent) => void,
+  quarantineFile: string | undefined,
+  quiet: boolean,
+): Promise<IngestStats> {
+  const quarantine = quarantineReporter(quarantineFile, quiet);
+  const progress = createProgress(process.stderr, 'reading');
+  const stats = await ingest(
+    inputs,
+    { event: onEvent, quarantine: quarantine.report },
+    { onProgress: progress.update },
+  );
+  progress.done();
+  await quarantine.close();
+  return stats;
 }
 
 async function run(argv: string[]): Promise<number> {

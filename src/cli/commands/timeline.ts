@@ -1,5 +1,4 @@
 import { formatIngestSummary } from '../../ingest/format-stats.js';
-import { ingest } from '../../ingest/ingest.js';
 import {
   TimelineBuilder,
   type TimelineFilter,
@@ -8,9 +7,8 @@ import {
 } from '../../investigate/timeline.js';
 import { outputFormat, parseVerbArgs, UsageError } from '../args.js';
 import { type Command, ExitCode } from '../main.js';
-import { createProgress } from '../progress.js';
 import { renderCsv, renderTable } from '../table.js';
-import { guardStdout, inputPaths, quarantineReporter } from './scan.js';
+import { guardStdout, ingestInputs, inputPaths } from './scan.js';
 
 /**
  * `auditscope timeline`: one chronological timeline across cluster and cloud logs (audit events of
@@ -57,15 +55,7 @@ async function run(argv: string[]): Promise<number> {
   const inputs = inputPaths(positionals);
   guardStdout();
   const builder = new TimelineBuilder(filter);
-  const quarantine = quarantineReporter(values.quarantine, quiet);
-  const progress = createProgress(process.stderr, 'reading');
-  const stats = await ingest(
-    inputs,
-    { event: (ev) => builder.add(ev), quarantine: quarantine.report },
-    { onProgress: progress.update },
-  );
-  progress.done();
-  await quarantine.close();
+  const stats = await ingestInputs(inputs, (ev) => builder.add(ev), values.quarantine, quiet);
   const rows = builder.rows(values['no-collapse'] !== true);
 
   if (output === 'ndjson') {

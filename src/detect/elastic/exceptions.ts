@@ -1,5 +1,5 @@
-import type { Expr, Pattern, PatternPart } from '../../ir/expr.js';
-import { literal } from '../../ir/expr.js';
+import type { Expr } from '../../ir/expr.js';
+import { literal, wildcardPattern } from '../../ir/expr.js';
 import type { ExceptionEntry, ExceptionItem } from '../../lang/elastic/rule.js';
 import { nestedField } from '../../lang/kibana/lower-kuery.js';
 
@@ -33,7 +33,7 @@ function entryExpr(e: ExceptionEntry, prefix: string, warn: (m: string) => void)
       x = { kind: 'Compare', field, op: 'eq', values: values.map(literal), cased: true, all: false };
       break;
     case 'wildcard':
-      x = { kind: 'Compare', field, op: 'eq', values: values.map(wildcard), cased: true, all: false };
+      x = { kind: 'Compare', field, op: 'eq', values: values.map(wildcardPattern), cased: true, all: false };
       break;
     case 'exists':
       x = { kind: 'Exists', field };
@@ -55,18 +55,4 @@ function entryExpr(e: ExceptionEntry, prefix: string, warn: (m: string) => void)
       break;
   }
   return e.operator === 'excluded' ? { kind: 'Not', arg: x } : x;
-}
-
-function wildcard(s: string): Pattern {
-  const parts: PatternPart[] = [];
-  let lit = '';
-  for (const ch of s) {
-    if (ch === '*' || ch === '?') {
-      if (lit) parts.push(lit);
-      lit = '';
-      parts.push({ wildcard: ch });
-    } else lit += ch;
-  }
-  if (lit || parts.length === 0) parts.push(lit);
-  return { parts };
 }

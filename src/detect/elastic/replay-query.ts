@@ -17,12 +17,7 @@ export function replayQuery(
 ): PendingAlert[] {
   const out: PendingAlert[] = [];
   const alerted = new Set<Candidate>();
-  let lo = 0;
-  for (const t of sched.relevantTimes(() => sorted[lo]?.ts)) {
-    const from = t - sched.lookbackMs;
-    while (lo < sorted.length && sorted[lo]!.ts < from) lo++;
-    if (lo >= sorted.length) break;
-    if (sorted[lo]!.ts > t) continue;
+  for (const { t, lo } of sched.windows(sorted)) {
     let created = 0;
     for (let i = lo; i < sorted.length && sorted[i]!.ts <= t && created < maxSignals; i++) {
       const c = sorted[i]!;

@@ -20,12 +20,7 @@ export function replayThreshold(
 ): PendingAlert[] {
   const out: PendingAlert[] = [];
   const lastSignal = new Map<string, number>();
-  let lo = 0;
-  for (const t of sched.relevantTimes(() => sorted[lo]?.ts)) {
-    const from = t - sched.lookbackMs;
-    while (lo < sorted.length && sorted[lo]!.ts < from) lo++;
-    if (lo >= sorted.length) break;
-    if (sorted[lo]!.ts > t) continue;
+  for (const { t, lo } of sched.windows(sorted)) {
     const buckets = new Map<string, { terms: { field: string; value: string }[]; cands: Candidate[] }>();
     for (let i = lo; i < sorted.length && sorted[i]!.ts <= t; i++) {
       const c = sorted[i]!;
@@ -60,7 +55,7 @@ export function replayThreshold(
             terms: b.terms,
             count: b.cands.length,
             ...(card.length ? { cardinality: card.map(({ field, value }) => ({ field, value })) } : {}),
-            from: new Date(from).toISOString(),
+            from: new Date(t - sched.lookbackMs).toISOString(),
           },
         },
       });

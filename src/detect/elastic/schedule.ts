@@ -53,6 +53,23 @@ export class Schedule {
     }
   }
 
+  /**
+   * The executions whose window [t - lookback, t] holds at least one of the events `sorted` (by
+   * `ts`), each with `lo`, the index of its first event in the window; the window's events are
+   * `sorted[lo..]` while `ts <= t`. Stops when no event is left ahead of the windows.
+   * @example for (const { t, lo } of sched.windows(sorted)) for (let i = lo; i < sorted.length && sorted[i]!.ts <= t; i++) ...
+   */
+  *windows(sorted: readonly { readonly ts: number }[]): Generator<{ t: number; lo: number }> {
+    let lo = 0;
+    for (const t of this.relevantTimes(() => sorted[lo]?.ts)) {
+      const from = t - this.lookbackMs;
+      while (lo < sorted.length && sorted[lo]!.ts < from) lo++;
+      if (lo >= sorted.length) return;
+      if (sorted[lo]!.ts > t) continue;
+      yield { t, lo };
+    }
+  }
+
   /** The first execution at or after `a` (and at or before `b`), or undefined. */
   firstIn(a: number, b: number): number | undefined {
     if (a > this.last || b < this.first || a > b) return undefined;

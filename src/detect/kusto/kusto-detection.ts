@@ -13,6 +13,7 @@ import { evaluateProgram } from '../../engine/kusto/evaluate.js';
 import { QueryRuntimeError } from '../../engine/kusto/regex.js';
 import { type Row, sourcesOf, toText } from '../../engine/kusto/values.js';
 import type { QueryProgram } from '../../ir/query.js';
+import { forEachQueryNode } from '../../ir/walk-query.js';
 import type { AuditEvent } from '../../model/event.js';
 import { getTable } from '../../views/tables/index.js';
 import type { Detection, RuleRunner, RunContext } from '../detection.js';
@@ -75,17 +76,10 @@ export function kustoRuleMeta(spec: KustoRuleSpec, file: string, line = 1): Rule
 /** Names of the catalogue tables a program reads. */
 export function tablesRead(p: QueryProgram): string[] {
   const out = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    if (v === null || typeof v !== 'object') return;
-    const o = v as Record<string, unknown>;
+  forEachQueryNode(p, (o) => {
     if (o.kind === 'Table' && typeof o.name === 'string') out.add(o.name);
-    for (const [k, x] of Object.entries(o)) if (k !== 'schema' && k !== 'span') walk(x);
-  };
-  walk(p);
+    return true;
+  });
   return [...out];
 }
 

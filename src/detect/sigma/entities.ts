@@ -1,4 +1,5 @@
 import type { Entities } from '../../alerts/alert.js';
+import { CLAIM_UPN } from '../../model/azure-claims.js';
 import type { AuditEvent } from '../../model/event.js';
 
 /**
@@ -27,7 +28,7 @@ export function entitiesOf(events: readonly AuditEvent[]): Entities {
     if (act) {
       if (typeof act.callerIpAddress === 'string' && act.callerIpAddress) ips.add(act.callerIpAddress);
       const claims = (act.identity as { claims?: Record<string, unknown> } | undefined)?.claims;
-      const upn = claims?.['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] ?? claims?.name;
+      const upn = claims?.[CLAIM_UPN] ?? claims?.name;
       if (typeof upn === 'string') users.add(upn);
       const caller = (act as Record<string, unknown>).caller;
       if (typeof caller === 'string') users.add(caller);

@@ -1,3 +1,4 @@
+import { readFieldMap } from '../../views/sigma-field-mappings.js';
 import type { SigmaUserFieldMapping } from '../../views/sigma-fields.js';
 
 /** What a pySigma processing pipeline file yields for auditscope: field mappings and notes. */
@@ -106,18 +107,10 @@ function readMapping(
   where: string,
   problems: string[],
 ): Record<string, string | readonly string[]> | undefined {
-  if (!isRecord(v)) {
-    problems.push(`${where}: mapping must be a mapping of field name to target`);
-    return undefined;
-  }
-  const out: Record<string, string | readonly string[]> = {};
-  for (const [k, t] of Object.entries(v)) {
-    if (typeof t === 'string' && t) out[k] = t;
-    else if (Array.isArray(t) && t.length && t.every((x) => typeof x === 'string' && x))
-      out[k] = t as string[];
-    else problems.push(`${where}.mapping.${k}: expected a field name or a list of them`);
-  }
-  return out;
+  return readFieldMap(v, problems, {
+    notMapping: `${where}: mapping must be a mapping of field name to target`,
+    badTarget: (k) => `${where}.mapping.${k}: expected a field name or a list of them`,
+  });
 }
 
 function logsourceOf(c: Record<string, unknown>): Logsource | undefined {

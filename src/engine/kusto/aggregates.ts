@@ -19,6 +19,25 @@ export const valueKey = (v: Value): string =>
       ? `j${JSON.stringify(v)}`
       : `${typeof v}:${String(v)}`;
 
+/**
+ * A row's group under the `by` columns: the key columns' values, and the string that identifies
+ * the group (each value's `valueKey`, `\u0001`-terminated).
+ * @example groupKey([['verb', (r) => r.verb]], { verb: 'get' }).k === 'string:get\u0001'
+ */
+export function groupKey(
+  keys: readonly (readonly [string, (r: Row) => Value])[],
+  r: Row,
+): { key: Row; k: string } {
+  const key: Row = {};
+  let k = '';
+  for (const [name, f] of keys) {
+    const v = f(r);
+    key[name] = v;
+    k += `${valueKey(v)}\u0001`;
+  }
+  return { key, k };
+}
+
 /** Linear-interpolation-free nearest-rank percentile (KQL uses nearest rank on its estimate). */
 function percentileOf(sorted: readonly number[], p: number): number | null {
   if (!sorted.length) return null;

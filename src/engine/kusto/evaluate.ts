@@ -1,6 +1,6 @@
 import { assertNever } from '../../ir/expr.js';
 import type { ColumnDef, KType, MvItem, Query, QueryProgram, RenderHint, SortKey } from '../../ir/query.js';
-import { compileAggregate, valueKey } from './aggregates.js';
+import { compileAggregate, groupKey } from './aggregates.js';
 import { compileScalar, type RowFn, type RowWindow, type ScalarEnv } from './compile-scalar.js';
 import { evalJoin, evalLookup } from './join.js';
 import { evalMakeSeries } from './make-series.js';
@@ -243,13 +243,7 @@ function evalSummarize(q: Extract<Query, { kind: 'Summarize' }>, ctx: Ctx): Row[
     { key: Row; accs: ReturnType<(typeof aggs)[number]['make']>[]; src?: Set<unknown> }
   >();
   for (const r of run(q.input, ctx)) {
-    const key: Row = {};
-    let k = '';
-    for (const [name, f] of keys) {
-      const v = f(r);
-      key[name] = v;
-      k += `${valueKey(v)}\u0001`;
-    }
+    const { key, k } = groupKey(keys, r);
     let g = groups.get(k);
     if (!g) {
       g = { key, accs: aggs.map((x) => x.make()) };

@@ -1,5 +1,5 @@
 import type { Query } from '../../ir/query.js';
-import { compileAggregate, valueKey } from './aggregates.js';
+import { compileAggregate, groupKey } from './aggregates.js';
 import { compileScalar, type ScalarEnv } from './compile-scalar.js';
 import { isNull, type Row, toNumber, type Value } from './values.js';
 
@@ -41,13 +41,7 @@ export function evalMakeSeries(q: MakeSeriesQ, rows: readonly Row[], env: Scalar
   rows.forEach((r, i) => {
     const x = points[i];
     if (x === null || x === undefined || x < start || x >= start + nBins * step) return;
-    const key: Row = {};
-    let k = '';
-    for (const [name, f] of keys) {
-      const v = f(r);
-      key[name] = v;
-      k += `${valueKey(v)}\u0001`;
-    }
+    const { key, k } = groupKey(keys, r);
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { key, bins: new Map() }));
     const bin = Math.floor((x - start) / step);

@@ -1,4 +1,5 @@
 import type { QueryProgram, Scalar } from '../../ir/query.js';
+import { forEachQueryNode } from '../../ir/walk-query.js';
 
 /**
  * The column names a program can read from its tables: every column reference, every name an
@@ -69,17 +70,11 @@ export function columnUsage(p: QueryProgram): ColumnUsage {
     n.whole = true;
   };
   for (const c of p.body.schema) whole(c.name);
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    if (v === null || typeof v !== 'object') return;
-    const o = v as Record<string, unknown>;
+  forEachQueryNode(p, (o) => {
     switch (o.kind) {
       case 'Column':
         if (typeof o.name === 'string') whole(o.name);
-        return;
+        return false;
       case 'Member': {
         // the longest chain of literal string keys ending at a column: only that path is read
         const keys: string[] = [];
@@ -90,7 +85,7 @@ export function columnUsage(p: QueryProgram): ColumnUsage {
         }
         if (keys.length && t.kind === 'Column') {
           path(t.name, keys);
-          return;
+          return false;
         }
         break;
       }
@@ -103,9 +98,8 @@ export function columnUsage(p: QueryProgram): ColumnUsage {
           for (const c of side.schema) whole(c.name);
         break;
     }
-    for (const [k, x] of Object.entries(o)) if (k !== 'schema' && k !== 'span') walk(x);
-  };
-  walk(p);
+    return true;
+  });
   return { columns, paths };
 }
 

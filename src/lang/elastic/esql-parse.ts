@@ -1,9 +1,8 @@
 import type { Diagnostic } from '../../diag/diagnostic.js';
 import { span } from '../../diag/span.js';
+import { ParseStop, TokenCursor } from '../lex/token-cursor.js';
 import type { EsqlAssign, EsqlCommand, EsqlExpr, EsqlQuery } from './esql-ast.js';
 import { lexEsql, type EsqlToken as Tok, unitMs } from './esql-lex.js';
-
-class Stop extends Error {}
 
 /**
  * Parses the ES|QL that Elastic rules use: `FROM <indices> [METADATA ...]` then `| WHERE`, `EVAL`,
@@ -39,51 +38,26 @@ export function parseEsql(src: string): { ast: EsqlQuery | undefined; diagnostic
     if (diagnostics.some((d) => d.severity === 'error')) return { ast: undefined, diagnostics };
     return { ast: { from: { indices, metadata, span: span(0, m[0].length) }, commands }, diagnostics };
   } catch (e) {
-    if (e instanceof Stop) return { ast: undefined, diagnostics };
+    if (e instanceof ParseStop) return { ast: undefined, diagnostics };
     throw e;
   }
 }
 
-class Parser {
-  private pos = 0;
-  constructor(
-    private readonly src: string,
-    private readonly toks: readonly Tok[],
-    private readonly diags: Diagnostic[],
-  ) {}
+class Parser extends TokenCursor<Tok> {
+  constructor(src: string, tokens: readonly Tok[], diagnostics: Diagnostic[]) {
+    super(src, tokens, diagnostics, 'ESQ001');
+  }
 
-  private peek(k = 0): Tok {
-    return this.toks[Math.min(this.pos + k, this.toks.length - 1)]!;
-  }
-  private next(): Tok {
-    const t = this.peek();
-    if (t.t !== 'eof') this.pos++;
-    return t;
-  }
   private kw(word: string, t = this.peek()): boolean {
     return t.t === 'id' && !t.quoted && t.text.toLowerCase() === word;
   }
   private op(o: string, t = this.peek()): boolean {
     return t.t === 'op' && t.text === o;
   }
-  private fail(t: Tok, expected: string, code = 'ESQ001'): never {
-    const found = t.t === 'eof' ? 'end of query' : `'${this.src.slice(t.span.start, t.span.end)}'`;
-    this.diags.push({
-      code,
-      severity: 'error',
-      message: `${expected} but ${found} found`,
-      span: t.span,
-      source: this.src,
-    });
-    throw new Stop();
-  }
   private expectOp(o: string): Tok {
     const t = this.next();
     if (!this.op(o, t)) this.fail(t, `expected '${o}'`);
     return t;
-  }
-  private end(): number {
-    return this.toks[this.pos - 1]?.span.end ?? 0;
   }
 
   commands(): EsqlCommand[] {
@@ -103,9 +77,9 @@ class Parser {
     const name = t.t === 'id' ? t.text.toLowerCase() : '';
     switch (name) {
       case 'where':
-        return { kind: 'Where', cond: this.expr(), span: span(start, this.end()) };
+        return { kind: 'Where', cond: this.expr(), span: span(start, this.lastEnd()) };
       case 'eval':
-        return { kind: 'Eval', assigns: this.assigns(), span: span(start, this.end()) };
+        return { kind: 'Eval', assigns: this.assigns(), span: span(start, this.lastEnd()) };
       case 'stats': {
         const aggs = this.kw('by') ? [] : this.assigns();
         let by: EsqlAssign[] = [];
@@ -113,14 +87,14 @@ class Parser {
           this.next();
           by = this.assigns();
         }
-        return { kind: 'Stats', aggs, by, span: span(start, this.end()) };
+        return { kind: 'Stats', aggs, by, span: span(start, this.lastEnd()) };
       }
       case 'keep':
       case 'drop':
         return {
           kind: name === 'keep' ? 'Keep' : 'Drop',
           patterns: this.patterns(),
-          span: span(start, this.end()),
+          span: span(start, this.lastEnd()),
         };
       case 'rename': {
         const pairs: { from: string; to: string }[] = [];
@@ -131,13 +105,13 @@ class Parser {
           this.next();
           pairs.push({ from, to: this.fieldName() });
         } while (this.op(','));
-        return { kind: 'Rename', pairs, span: span(start, this.end()) };
+        return { kind: 'Rename', pairs, span: span(start, this.lastEnd()) };
       }
       case 'grok': {
         const input = this.primary();
         const pat = this.next();
         if (pat.t !== 'str') this.fail(pat, 'expected a grok pattern string');
-        return { kind: 'Grok', input, pattern: pat.text, span: span(start, this.end()) };
+        return { kind: 'Grok', input, pattern: pat.text, span: span(start, this.lastEnd()) };
       }
       case 'sort': {
         const keys: { expr: EsqlExpr; desc: boolean }[] = [];
@@ -152,12 +126,12 @@ class Parser {
           }
           keys.push({ expr, desc });
         } while (this.op(','));
-        return { kind: 'Sort', keys, span: span(start, this.end()) };
+        return { kind: 'Sort', keys, span: span(start, this.lastEnd()) };
       }
       case 'limit': {
         const n = this.next();
         if (n.t !== 'num') this.fail(n, 'expected a number');
-        return { kind: 'Limit', n: Number(n.text), span: span(start, this.end()) };
+        return { kind: 'Limit', n: Number(n.text), span: span(start, this.lastEnd()) };
       }
       default:
         return this.fail(
@@ -213,7 +187,7 @@ class Parser {
       }
       const start = this.peek().span.start;
       const expr = this.expr();
-      out.push({ name: this.src.slice(start, this.end()).replace(/`/g, ''), expr });
+      out.push({ name: this.src.slice(start, this.lastEnd()).replace(/`/g, ''), expr });
     } while (this.op(','));
     return out;
   }
@@ -274,7 +248,7 @@ class Parser {
         list.push(this.additive());
       }
       this.expectOp(')');
-      return { kind: 'In', arg: left, list, negated, span: span(left.span.start, this.end()) };
+      return { kind: 'In', arg: left, list, negated, span: span(left.span.start, this.lastEnd()) };
     }
     if (this.kw('like') || this.kw('rlike')) {
       const regex = this.next().text.toLowerCase() === 'rlike';
@@ -286,7 +260,7 @@ class Parser {
         pattern: p.text,
         regex,
         negated,
-        span: span(left.span.start, this.end()),
+        span: span(left.span.start, this.lastEnd()),
       };
     }
     if (this.kw('is')) {
@@ -295,7 +269,7 @@ class Parser {
       if (neg) this.next();
       if (!this.kw('null')) this.fail(this.peek(), "expected 'null'");
       this.next();
-      return { kind: 'IsNull', arg: left, negated: neg, span: span(left.span.start, this.end()) };
+      return { kind: 'IsNull', arg: left, negated: neg, span: span(left.span.start, this.lastEnd()) };
     }
     return left;
   }
@@ -374,10 +348,10 @@ class Parser {
           }
         }
         this.expectOp(')');
-        return { kind: 'Call', name: low, args, span: span(t.span.start, this.end()) };
+        return { kind: 'Call', name: low, args, span: span(t.span.start, this.lastEnd()) };
       }
       const name = this.fieldName();
-      return { kind: 'Field', name, span: span(t.span.start, this.end()) };
+      return { kind: 'Field', name, span: span(t.span.start, this.lastEnd()) };
     }
     return this.fail(t, 'expected a field, a value, a function or (');
   }

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diag/diagnostic.js';
 import type { Span } from '../../diag/span.js';
-import { assertNever, type Expr, literal, type Pattern, type PatternPart } from '../../ir/expr.js';
+import { assertNever, type Expr, literal, wildcardPattern } from '../../ir/expr.js';
 import type { EqlNode, EventQuery } from './ast.js';
 
 /**
@@ -198,19 +198,4 @@ function lowerCall(n: Extract<EqlNode, { kind: 'Call' }>, ctx: Ctx): Expr {
   }
   if (name === 'cidrmatch') return { kind: 'Cidr', field, cidrs: values, span: n.span };
   return fail(ctx, 'EQL011', `the function ${n.name}() is not supported`, n.span);
-}
-
-/** An EQL wildcard string: `*` any run, `?` one character. */
-function wildcardPattern(s: string): Pattern {
-  const parts: PatternPart[] = [];
-  let lit = '';
-  for (const ch of s) {
-    if (ch === '*' || ch === '?') {
-      if (lit) parts.push(lit);
-      lit = '';
-      parts.push({ wildcard: ch });
-    } else lit += ch;
-  }
-  if (lit || parts.length === 0) parts.push(lit);
-  return { parts };
 }

@@ -1,10 +1,9 @@
 import type { Diagnostic } from '../../diag/diagnostic.js';
 import { type Span, span } from '../../diag/span.js';
 import { parseDuration } from '../elastic/date-math.js';
+import { ParseStop, TokenCursor } from '../lex/token-cursor.js';
 import type { EqlNode, EqlQuery, EventQuery, SequenceStep } from './ast.js';
 import { type EqlToken, lexEql } from './lex-eql.js';
-
-class Stop extends Error {}
 
 const keywords = new Set([
   'and',
@@ -38,43 +37,21 @@ export function parseEql(src: string): { ast: EqlQuery | undefined; diagnostics:
     const ast = p.query();
     return { ast: diagnostics.some((d) => d.severity === 'error') ? undefined : ast, diagnostics };
   } catch (e) {
-    if (e instanceof Stop) return { ast: undefined, diagnostics };
+    if (e instanceof ParseStop) return { ast: undefined, diagnostics };
     throw e;
   }
 }
 
-class Parser {
-  private pos = 0;
-  constructor(
-    private readonly src: string,
-    private readonly tokens: readonly EqlToken[],
-    private readonly diagnostics: Diagnostic[],
-  ) {}
+class Parser extends TokenCursor<EqlToken> {
+  constructor(src: string, tokens: readonly EqlToken[], diagnostics: Diagnostic[]) {
+    super(src, tokens, diagnostics, 'EQL001');
+  }
 
-  private peek(k = 0): EqlToken {
-    return this.tokens[Math.min(this.pos + k, this.tokens.length - 1)]!;
-  }
-  private next(): EqlToken {
-    const t = this.peek();
-    if (t.t !== 'eof') this.pos++;
-    return t;
-  }
   private isKw(word: string, t = this.peek()): boolean {
     return t.t === 'ident' && !t.tilde && t.text.toLowerCase() === word;
   }
   private isPunct(p: string, t = this.peek()): boolean {
     return t.t === 'punct' && t.text === p;
-  }
-  private fail(t: EqlToken, expected: string, code = 'EQL001'): never {
-    const found = t.t === 'eof' ? 'end of query' : `'${this.src.slice(t.span.start, t.span.end)}'`;
-    this.diagnostics.push({
-      code,
-      severity: 'error',
-      message: `${expected} but ${found} found`,
-      span: t.span,
-      source: this.src,
-    });
-    throw new Stop();
   }
   private expectPunct(p: string): EqlToken {
     const t = this.next();
@@ -270,10 +247,6 @@ class Parser {
     }
     if (negated) this.fail(op, "expected 'in'");
     return left;
-  }
-
-  private lastEnd(): number {
-    return this.tokens[this.pos - 1]?.span.end ?? 0;
   }
 
   private valueOrList(): EqlNode[] {

@@ -1,11 +1,9 @@
 import type { Diagnostic } from '../../diag/diagnostic.js';
 import { type Span, span } from '../../diag/span.js';
 import type { PatternPart } from '../../ir/expr.js';
+import { ParseStop, TokenCursor } from '../lex/token-cursor.js';
 import type { KqlLiteral, KqlNode, KqlValue } from './ast.js';
 import { type KqlToken, lexKuery } from './lex-kuery.js';
-
-/** Thrown inside the parser only, to stop at the first syntax error; never escapes `parseKuery`. */
-class Stop extends Error {}
 
 /**
  * Parses a Kibana query language query (`language = "kuery"`) with Kibana's precedence:
@@ -25,44 +23,21 @@ export function parseKuery(src: string): { ast: KqlNode | undefined; diagnostics
       if (t.t !== 'eof') p.fail(t, 'expected and, or or end of query');
     }
   } catch (e) {
-    if (!(e instanceof Stop)) throw e;
+    if (!(e instanceof ParseStop)) throw e;
     ast = undefined;
   }
   return { ast: diagnostics.some((d) => d.severity === 'error') ? undefined : ast, diagnostics };
 }
 
-class Parser {
-  private pos = 0;
-  constructor(
-    private readonly src: string,
-    private readonly tokens: readonly KqlToken[],
-    private readonly diagnostics: Diagnostic[],
-  ) {}
+class Parser extends TokenCursor<KqlToken> {
+  constructor(src: string, tokens: readonly KqlToken[], diagnostics: Diagnostic[]) {
+    super(src, tokens, diagnostics, 'KQL001');
+  }
 
-  peek(k = 0): KqlToken {
-    return this.tokens[Math.min(this.pos + k, this.tokens.length - 1)]!;
-  }
-  private next(): KqlToken {
-    const t = this.peek();
-    if (t.t !== 'eof') this.pos++;
-    return t;
-  }
   private isKw(t: KqlToken, kw: 'and' | 'or' | 'not'): boolean {
     return t.t === 'word' && t.keyword === kw;
   }
 
-  fail(t: KqlToken, message: string, code = 'KQL001', hint?: string): never {
-    const found = t.t === 'eof' ? 'end of query' : `'${this.src.slice(t.span.start, t.span.end)}'`;
-    this.diagnostics.push({
-      code,
-      severity: 'error',
-      message: `${message} but ${found} found`,
-      span: t.span,
-      source: this.src,
-      ...(hint ? { hint } : {}),
-    });
-    throw new Stop();
-  }
   private unsupported(code: string, what: string, s: Span, hint?: string): void {
     this.diagnostics.push({
       code,

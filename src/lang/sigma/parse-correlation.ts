@@ -2,7 +2,7 @@ import type { Span } from '../../diag/span.js';
 import type { CmpOp, CorrelationAst, CorrelationType, SigmaMeta, SigmaOrigin } from './ast.js';
 import { SIG } from './codes.js';
 import type { Diags } from './diags.js';
-import { entry, scalarText, stringList, type YMap, type YNode } from './yaml-tree.js';
+import { entry, refList, scalarText, stringList, type YMap, type YNode } from './yaml-tree.js';
 
 const CORRELATION_TYPES = new Set<CorrelationType>([
   'event_count',
@@ -29,16 +29,6 @@ export function parseTimespan(s: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   return n > 0 ? n * timespanUnits[m[2]!]! : undefined;
-}
-
-function refList(n: YNode | undefined): { ref: string; span: Span }[] {
-  if (!n) return [];
-  if (n.kind === 'scalar' && n.value !== null) return [{ ref: String(n.value), span: n.span }];
-  if (n.kind === 'seq')
-    return n.items.flatMap((x) =>
-      x.kind === 'scalar' && x.value !== null ? [{ ref: String(x.value), span: x.span }] : [],
-    );
-  return [];
 }
 
 /** Reads a correlation rule (`correlation:` block) into its AST; problems go to `d`. */

@@ -1,3 +1,4 @@
+import { CLAIM_NAME, CLAIM_UPN } from '../../model/azure-claims.js';
 import type { AuditEvent } from '../../model/event.js';
 import {
   activityClaims,
@@ -94,7 +95,7 @@ function identityDoc(ev: AuditEvent): Obj | undefined {
     const c: Obj = {};
     for (const [k, v] of Object.entries(claims)) c[k.replaceAll('.', '_')] = v;
     out.claims = c;
-    const name = claims.name ?? claims['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name'];
+    const name = claims.name ?? claims[CLAIM_NAME];
     const given = claims['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname'];
     const surname = claims['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'];
     out.claims_initiated_by_user = {
@@ -150,7 +151,7 @@ export function ecsActivityLogs(ev: AuditEvent): Obj {
   const isIp = ip !== undefined && /^[0-9a-f:.]+$/i.test(ip) && !ip.includes('/');
   const duration = Number(a.durationMs);
   const claims = activityClaims(a);
-  const upn = claims?.['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'];
+  const upn = claims?.[CLAIM_UPN];
   const arm = parseArmResourceId(a.resourceId);
   const doc: Obj = {
     '@timestamp': isoMillis(ev.ts),

@@ -1,3 +1,4 @@
+import { AUDIT_EVENT_KEYS } from '../../model/audit-fields.js';
 import type { AuditEvent, K8sAudit } from '../../model/event.js';
 import { pruneEmpty } from './ecs-k8s.js';
 
@@ -22,25 +23,8 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 export const NEEDS_DOCUMENT: unique symbol = Symbol('needs-document');
 export type FastGetter = (ev: AuditEvent) => unknown | typeof NEEDS_DOCUMENT;
 
-const EVENT_KEYS = new Set([
-  'kind',
-  'apiVersion',
-  'level',
-  'auditID',
-  'stage',
-  'requestURI',
-  'verb',
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'userAgent',
-  'objectRef',
-  'responseStatus',
-  'requestObject',
-  'responseObject',
-  'requestReceivedTimestamp',
-  'stageTimestamp',
-]);
+/** Event keys read straight off the Event (`annotations` has its own getter above the fallback). */
+const EVENT_KEYS: ReadonlySet<string> = new Set(AUDIT_EVENT_KEYS.filter((k) => k !== 'annotations'));
 
 /** A value as it appears in the pruned document at the end of a path. */
 function leaf(v: unknown): unknown {
