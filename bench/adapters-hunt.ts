@@ -4,7 +4,6 @@
  */
 import { rmSync } from 'node:fs';
 import { Skip } from './adapters.js';
-import { textChunks } from './floor.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
@@ -135,80 +134,31 @@ export async function kustoParseOverhead(
 
 // ---- hunting --------------------------------------------------------------------------------
 
-interface TableViewLike {
-  readonly name: string;
-  accepts(ev: unknown): boolean;
-  row(ev: unknown): Record<string, unknown>;
-}
-type RunOver = (
-  text: string,
-  schemas: unknown,
-  provider: (name: string) => Iterable<unknown> | undefined,
-  opts: unknown,
-) => unknown;
-
 interface MemoryHunter {
   readonly kind: string;
-  /** Reads the file's events into memory when the hunter works that way; returns the event count. */
+  /** Reads the file's events into memory; returns the event count. */
   read(): Promise<number>;
   run(query: string, now: number): unknown;
 }
 
 /**
- * The in-memory hunt as `auditscope hunt FILE` runs it: `readEvents` + `huntEvents` (the product's
- * path: events in memory, table views, Kusto evaluator). Before `huntEvents` existed the bench used
- * the same pieces by hand, streaming the file through `ingestText` into `runKustoOver` per query.
+ * The old in-memory hunt: `readEvents` + `huntEvents` (every event held, then table views and the
+ * Kusto evaluator). `auditscope hunt FILE` now streams with `huntFiles` (adapters-hunt-files.ts);
+ * this path stays as the kusto section's secondary line and as a differential check on row counts.
  */
 async function memoryHunter(file: string): Promise<MemoryHunter> {
-  try {
-    const huntEvents = await findEntry('huntEvents', [['../src/detect/kusto/hunt.js', 'huntEvents']]);
-    const readEvents = await findEntry('ingest readEvents', [['../src/ingest/index.js', 'readEvents']]);
-    huntEvents('print x = 1', []); // warm the parser: its cold start is measured on its own
-    let events: unknown[] = [];
-    return {
-      kind: 'readEvents + huntEvents',
-      read: async () => {
-        events = (await readEvents([file])) as unknown[];
-        return events.length;
-      },
-      run: (query, now) => {
-        const r = huntEvents(query, events, { now }) as {
-          result?: { rows?: unknown[] };
-          diagnostics?: HuntResultLike['diagnostics'];
-        };
-        return { rows: r.result?.rows, diagnostics: r.diagnostics };
-      },
-    };
-  } catch (e) {
-    if (!(e instanceof Skip)) throw e;
-  }
-  const runOver = (await findEntry('in-memory Kusto (runKustoOver)', [
-    ['../src/detect/kusto/run-query.js', 'runKustoOver'],
-  ])) as RunOver;
-  const listTables = await findEntry('table views', tableCandidates);
-  const ingestText = await findEntry('ingest ingestText', [['../src/ingest/index.js', 'ingestText']]);
-  const tables = listTables() as readonly TableViewLike[];
-  const byName = new Map(tables.map((t) => [t.name, t]));
-  runOver('print x = 1', tables, () => undefined, {});
-  function* rows(t: TableViewLike): Iterable<unknown> {
-    let batch: unknown[] = [];
-    const sink = { event: (ev: unknown) => batch.push(ev), quarantine: () => {} };
-    for (const text of textChunks(file, 8 << 20)) {
-      ingestText(text, file, sink);
-      const evs = batch;
-      batch = [];
-      for (const ev of evs) if (t.accepts(ev)) yield t.row(ev);
-    }
-  }
+  const huntEvents = await findEntry('huntEvents', [['../src/detect/kusto/hunt.js', 'huntEvents']]);
+  const readEvents = await findEntry('ingest readEvents', [['../src/ingest/index.js', 'readEvents']]);
+  huntEvents('print x = 1', []); // warm the parser: its cold start is measured on its own
+  let events: unknown[] = [];
   return {
-    kind: 'ingestText stream + runKustoOver (each query reads the file)',
-    read: async () => 0,
+    kind: 'readEvents + huntEvents',
+    read: async () => {
+      events = (await readEvents([file])) as unknown[];
+      return events.length;
+    },
     run: (query, now) => {
-      const provider = (name: string) => {
-        const t = byName.get(name);
-        return t ? rows(t) : undefined;
-      };
-      const r = runOver(query, tables, provider, { now }) as {
+      const r = huntEvents(query, events, { now }) as {
         result?: { rows?: unknown[] };
         diagnostics?: HuntResultLike['diagnostics'];
       };

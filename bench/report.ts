@@ -107,16 +107,25 @@ export function printRows(rows: readonly Row[]): void {
 function infoText(info: Record<string, unknown> | undefined): string {
   if (!info) return '';
   const parts: string[] = [];
+  // zero counts of trouble say nothing; leave them out of the notes
   for (const k of [
     'rules',
     'skippedRules',
     'ruleDiagnostics',
+    'ruleErrors',
+    'failedRules',
     'alerts',
+    'rows',
+    'parsed',
+    'prefilter',
+    'duplicates',
     'quarantined',
     'scanPath',
     'rulesVia',
+    'error',
   ])
-    if (info[k] !== undefined) parts.push(`${k} ${String(info[k])}`);
+    if (info[k] !== undefined && !(info[k] === 0 && /Errors|failed|duplicates|quarantined/.test(k)))
+      parts.push(k === 'parsed' ? String(info[k]) : `${k} ${String(info[k])}`);
   return parts.join(', ');
 }
 

@@ -154,21 +154,39 @@ function main(): void {
       const src = join(corpusDir, 'sigmahq-rules', 'rules');
       const variants = join(benchOutDir, 'sigma-300');
       const n = writeSigmaVariants(src, variants, 10);
-      header('sigma', `scan = ingest + rules; ${n} synthetic variants written to ${variants}`);
+      header(
+        'sigma',
+        `scan = ingest + rules; runScan rows = the scan as \`auditscope scan\` runs it (dedup, rule index, byte prefilter, enrichment); ${n} synthetic variants written to ${variants}`,
+      );
       const now = nowFor(data.meta);
+      const scan = (rules: string[], extra: { prefilter?: boolean; builtin?: boolean } = {}) =>
+        ({ mode: 'run-scan', file: data.file, rules, now, ...extra }) as const;
       printRows(
         interleave(
           floorConfig(data.file),
           [
+            { name: 'runScan, 30 corpus rules (prefilter on)', cfg: scan([src]), target: 0.8 },
             {
-              name: 'sigma, 30 corpus rules',
-              cfg: { mode: 'scan', file: data.file, rules: [src], now },
+              name: 'runScan, 30 corpus rules, prefilter: false',
+              cfg: scan([src], { prefilter: false }),
               target: 0.8,
             },
+            { name: `runScan, ${n} variants (prefilter on)`, cfg: scan([variants]), target: 0.55 },
             {
-              name: `sigma, ${n} synthetic variants`,
-              cfg: { mode: 'scan', file: data.file, rules: [variants], now },
+              name: `runScan, ${n} variants, prefilter: false`,
+              cfg: scan([variants], { prefilter: false }),
               target: 0.55,
+            },
+            { name: 'runScan, built-in pack (rules/)', cfg: scan([], { builtin: true }) },
+            {
+              name: 'engine only: indexed-scan, 30 corpus rules',
+              cfg: { mode: 'scan', file: data.file, rules: [src], now },
+              note: 'no dedup, prefilter or enrichment',
+            },
+            {
+              name: `engine only: indexed-scan, ${n} variants`,
+              cfg: { mode: 'scan', file: data.file, rules: [variants], now },
+              note: 'no dedup, prefilter or enrichment',
             },
             {
               name: 'auditscope scan CLI, 30 rules (wall, end to end)',
@@ -209,7 +227,11 @@ function main(): void {
           },
           [
             {
-              name: 'sigma, 30 corpus rules, activity',
+              name: 'runScan, 30 corpus rules, activity (prefilter on)',
+              cfg: { mode: 'run-scan', file: act.file, rules: [src], now: nowFor(act.meta) },
+            },
+            {
+              name: 'engine only: indexed-scan, 30 corpus rules, activity',
               cfg: { mode: 'scan', file: act.file, rules: [src], now: nowFor(act.meta) },
             },
           ],

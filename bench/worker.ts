@@ -7,6 +7,8 @@
 import { cliPath } from '../test/corpus.js';
 import { ingestCount, loadRuleSet, profileScan, type ScanOutcome, Skip, scanFile } from './adapters.js';
 import { huntMemory, huntStore, kustoColdStart, kustoParseOverhead, storeLoad } from './adapters-hunt.js';
+import { huntFilesRun } from './adapters-hunt-files.js';
+import { type RunScanConfig, runScanFile } from './adapters-scan.js';
 import { runWithPeakRss } from './child-rss.js';
 import { type FloorMode, runFloor, type SplitMode } from './floor.js';
 
@@ -20,6 +22,7 @@ export type WorkerConfig =
       readonly rules: readonly string[];
       readonly now?: number;
     }
+  | ({ readonly mode: 'run-scan' } & RunScanConfig)
   | { readonly mode: 'cli'; readonly args: readonly string[]; readonly events: number }
   | { readonly mode: 'kusto-cold'; readonly queries: readonly string[] }
   | { readonly mode: 'kusto-parse'; readonly queries: readonly string[]; readonly repeat: number }
@@ -28,6 +31,13 @@ export type WorkerConfig =
       readonly file: string;
       readonly queries: readonly string[];
       readonly now: number;
+    }
+  | {
+      readonly mode: 'hunt-files';
+      readonly file: string;
+      readonly queries: readonly string[];
+      readonly now: number;
+      readonly prefilter?: boolean;
     }
   | { readonly mode: 'store-load'; readonly file: string; readonly db: string }
   | {
@@ -112,6 +122,10 @@ async function run(cfg: WorkerConfig): Promise<WorkerResult> {
         info: { perRule: r.perRule },
       };
     }
+    case 'run-scan': {
+      const r = await runScanFile(cfg);
+      return { ok: true, events: r.events, seconds: r.seconds, setupSeconds: r.setupSeconds, info: r.info };
+    }
     case 'cli': {
       // The real binary end to end (startup, rule loading, dedup, output); stdout discarded.
       const r = await runWithPeakRss(process.execPath, [cliPath, ...cfg.args]);
@@ -140,6 +154,10 @@ async function run(cfg: WorkerConfig): Promise<WorkerResult> {
     }
     case 'hunt': {
       const r = await huntMemory(cfg.file, cfg.queries, cfg.now);
+      return { ok: true, events: r.events, seconds: r.seconds, setupSeconds: r.setupSeconds, info: r.info };
+    }
+    case 'hunt-files': {
+      const r = await huntFilesRun(cfg.file, cfg.queries, cfg.now, cfg.prefilter ?? true);
       return { ok: true, events: r.events, seconds: r.seconds, setupSeconds: r.setupSeconds, info: r.info };
     }
     case 'store-load': {
