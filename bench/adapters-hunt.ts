@@ -197,30 +197,29 @@ export async function huntMemory(
 
 // ---- store ----------------------------------------------------------------------------------
 
-/** Loads a file into a fresh DuckDB store with the product's `loadFiles` (views and reader given explicitly). */
+/**
+ * Loads a file into a fresh DuckDB store as `auditscope load FILE --db DB --force` does:
+ * `loadFiles` with the product's default views, reader and batch size (src/cli/commands/load.ts).
+ */
 export async function storeLoad(
   file: string,
   db: string,
 ): Promise<{ events: number; seconds: number; setupSeconds: number; info: Record<string, unknown> }> {
   const t0 = sec();
   const loadFiles = await findEntry('store load', [['../src/store/load.js', 'loadFiles']]);
-  const listTables = await findEntry('table views', tableCandidates);
-  const ingest = await findEntry('ingest', [['../src/ingest/index.js', 'ingest']]);
-  const reader = async (path: string, sink: unknown) => {
-    await ingest([path], sink);
-  };
   for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
   const t1 = sec();
-  const r = (await loadFiles(db, [file], { force: true, views: listTables(), reader })) as {
+  const r = (await loadFiles(db, [file], { force: true, keepRaw: true })) as {
     events: number;
     added: Record<string, number>;
     quarantined: number;
+    batches?: number;
   };
   return {
     events: r.events,
     seconds: sec() - t1,
     setupSeconds: t1 - t0,
-    info: { added: r.added, quarantined: r.quarantined },
+    info: { added: r.added, quarantined: r.quarantined, batches: r.batches },
   };
 }
 
