@@ -3,6 +3,7 @@ import { hasErrors, type Diagnostic } from '../diag/diagnostic.js';
 import { evaluateProgram } from '../engine/kusto/evaluate.js';
 import type { Row } from '../engine/kusto/values.js';
 import type { ColumnDef, QueryProgram } from '../ir/query.js';
+import { forEachQueryNode } from '../ir/walk-query.js';
 import { parseKusto } from '../lang/kusto/parse-kusto.js';
 import type { TableSchema } from '../lang/kusto/schema.js';
 import { readCatalog } from './catalog.js';
@@ -166,16 +167,9 @@ async function runInMemory(
 /** Names of the catalogue tables a program reads (anywhere, including scalar subqueries). */
 export function tablesOf(p: QueryProgram): Set<string> {
   const out = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    if (v === null || typeof v !== 'object') return;
-    const o = v as Record<string, unknown>;
+  forEachQueryNode(p, (o) => {
     if (o['kind'] === 'Table' && typeof o['name'] === 'string') out.add(o['name']);
-    for (const [k, x] of Object.entries(o)) if (k !== 'schema' && k !== 'span') walk(x);
-  };
-  walk(p);
+    return true;
+  });
   return out;
 }
