@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, quoteIdent, quoteString } from './duck.js';
+import { caeActivityTable, createDerivedViewSql } from './derived-views.js';
 import {
   createTableSql,
   metaDdl,
@@ -28,31 +29,50 @@ export async function ensureMeta(con: DuckDBConnection): Promise<void> {
 
 /**
  * Creates a planned table, or adds the physical columns it lacks (a table view that gained columns),
- * and records its layout in `_tables`.
+ * and records its layout in `_tables`. A `derived` audit table is (re)created as a view over `_events`.
  */
-export async function ensureTable(con: DuckDBConnection, t: StoredTable): Promise<void> {
-  await con.run(createTableSql(t));
+export async function ensureTable(con: DuckDBConnection, t: StoredTable, derived = false): Promise<void> {
+  const view = derived ? createDerivedViewSql(t) : undefined;
+  if (view) {
+    // An audit table: a view over `_events`; CloudAuditEvents keeps its Activity rows physically.
+    if (t.name === 'CloudAuditEvents') await ensurePhysical(con, t, caeActivityTable);
+    await con.run(view);
+  } else await ensurePhysical(con, t, t.name);
+  await con.run(
+    `INSERT OR REPLACE INTO _tables VALUES (${quoteString(t.name)}, ${quoteString(JSON.stringify(t))})`,
+  );
+}
+
+async function ensurePhysical(con: DuckDBConnection, t: StoredTable, name: string): Promise<void> {
+  await con.run(createTableSql(t, name));
   const existing = new Set(
     (
       await queryRows(
         con,
-        `SELECT lower(column_name) FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ${quoteString(t.name)}`,
+        `SELECT lower(column_name) FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ${quoteString(name)}`,
       )
     ).map((r) => String(r[0])),
   );
   for (const c of physicalColumns(t)) {
     if (!existing.has(c.physical.toLowerCase()))
       await con.run(
-        `ALTER TABLE ${quoteIdent(t.name)} ADD COLUMN ${quoteIdent(c.physical)} ${sqlType(c.type)}`,
+        `ALTER TABLE ${quoteIdent(name)} ADD COLUMN ${quoteIdent(c.physical)} ${sqlType(c.type)}`,
       );
   }
   for (const h of t.hot) {
     if (!existing.has(h.physical.toLowerCase()))
-      await con.run(`ALTER TABLE ${quoteIdent(t.name)} ADD COLUMN ${quoteIdent(h.physical)} VARCHAR`);
+      await con.run(`ALTER TABLE ${quoteIdent(name)} ADD COLUMN ${quoteIdent(h.physical)} VARCHAR`);
   }
-  await con.run(
-    `INSERT OR REPLACE INTO _tables VALUES (${quoteString(t.name)}, ${quoteString(JSON.stringify(t))})`,
-  );
+}
+
+/** Base tables of the store (not views): what retention prunes. */
+export async function baseTables(con: DuckDBConnection): Promise<string[]> {
+  return (
+    await queryRows(
+      con,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' AND table_name NOT IN ('_meta', '_tables', '_files') ORDER BY 1`,
+    )
+  ).map((r) => String(r[0]));
 }
 
 /** The tables a store holds, from its catalogue. Empty for a store with no catalogue yet. */

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { inTransaction, quoteIdent, quoteString } from './duck.js';
+import { canonicalColumns, stagedSpec } from './canonical.js';
+import { inTransaction, queryRows, quoteIdent, quoteString } from './duck.js';
 import { physicalColumns, sqlType, type StoredTable } from './schema.js';
 import type { StagedBatch } from './stager.js';
 
@@ -35,7 +36,13 @@ export function readerObjectSize(maxLine: number | undefined): number {
  * skipped (ANTI JOIN), and rows older than the retention cutoff dropped.
  * @example insertStagedSql(table, '/tmp/x/t0.ndjson')
  */
-export function insertStagedSql(t: StoredTable, file: string, cutoffIso?: string, maxLine?: number): string {
+export function insertStagedSql(
+  t: StoredTable,
+  file: string,
+  cutoffIso?: string,
+  maxLine?: number,
+  target = t.name,
+): string {
   const cols = physicalColumns(t);
   const spec = [
     `_id:'VARCHAR'`,
@@ -43,7 +50,7 @@ export function insertStagedSql(t: StoredTable, file: string, cutoffIso?: string
     ...cols.map((c, i) => `c${i}:'${sqlType(c.type)}'`),
     ...t.hot.map((_, i) => `h${i}:'VARCHAR'`),
   ];
-  const target = [
+  const into = [
     '_id',
     '_ts',
     ...cols.map((c) => quoteIdent(c.physical)),
@@ -58,19 +65,27 @@ export function insertStagedSql(t: StoredTable, file: string, cutoffIso?: string
   ];
   const where = cutoffIso ? ` WHERE s._ts IS NULL OR s._ts >= TIMESTAMP ${quoteString(cutoffIso)}` : '';
   return (
-    `INSERT INTO ${quoteIdent(t.name)} (${target.join(', ')}) SELECT ${select.join(', ')} ` +
+    `INSERT INTO ${quoteIdent(target)} (${into.join(', ')}) SELECT ${select.join(', ')} ` +
     `FROM read_ndjson(${quoteString(file)}, columns={${spec.join(', ')}}, maximum_object_size=${readerObjectSize(maxLine)}) s ` +
-    `ANTI JOIN ${quoteIdent(t.name)} e ON s._id = e._id${where}`
+    `ANTI JOIN ${quoteIdent(target)} e ON s._id = e._id${where}`
   );
 }
 
 function insertEventsSql(file: string, cutoffIso?: string, maxLine?: number): string {
-  const spec = `{_id:'VARCHAR', _ts:'TIMESTAMP', format:'VARCHAR', provider:'VARCHAR', kind:'VARCHAR', category:'VARCHAR', file:'VARCHAR', line:'INTEGER', raw:'VARCHAR'}`;
-  const where = cutoffIso ? ` WHERE s._ts IS NULL OR s._ts >= TIMESTAMP ${quoteString(cutoffIso)}` : '';
+  const where = cutoffIso ? ` WHERE s.c1 IS NULL OR s.c1 >= TIMESTAMP ${quoteString(cutoffIso)}` : '';
   return (
-    `INSERT INTO _events SELECT s.* FROM read_ndjson(${quoteString(file)}, columns=${spec}, maximum_object_size=${readerObjectSize(maxLine)}) s ` +
-    `ANTI JOIN _events e ON s._id = e._id${where}`
+    `INSERT INTO _events (${canonicalColumns.map((c) => c.name).join(', ')}) SELECT ${canonicalColumns.map((_, i) => `s.c${i}`).join(', ')} ` +
+    `FROM read_ndjson(${quoteString(file)}, columns=${stagedSpec}, maximum_object_size=${readerObjectSize(maxLine)}) s ` +
+    `ANTI JOIN _events e ON s.c0 = e._id${where}`
   );
+}
+
+/** Row counts of the derived audit tables (views over `_events`), in one query. */
+export async function countViews(con: DuckDBConnection, names: readonly string[]): Promise<number[]> {
+  if (names.length === 0) return [];
+  const sql = `SELECT ${names.map((n) => `(SELECT count(*) FROM ${quoteIdent(n)})`).join(', ')}`;
+  const rows = await queryRows(con, sql);
+  return names.map((_, i) => Number(rows[0]?.[i] ?? 0));
 }
 
 /**
@@ -84,18 +99,23 @@ export async function ingestBatch(
   batch: StagedBatch,
   files: readonly FileRecord[],
   cutoffIso?: string,
+  derived: readonly string[] = [],
 ): Promise<Map<string, number>> {
   return inTransaction(con, async () => {
     const added = new Map<string, number>();
+    const before = await countViews(con, derived);
     for (const s of batch.tables) {
       if (s.rows === 0) continue;
-      const r = await con.run(insertStagedSql(s.table, s.file, cutoffIso, s.maxLine));
-      added.set(s.table.name, r.rowsChanged);
+      const r = await con.run(insertStagedSql(s.table, s.file, cutoffIso, s.maxLine, s.target));
+      added.set(s.table.name, (added.get(s.table.name) ?? 0) + r.rowsChanged);
     }
     if (batch.events > 0) {
       const r = await con.run(insertEventsSql(batch.eventsFile, cutoffIso, batch.eventsMaxLine));
       added.set('_events', r.rowsChanged);
     }
+    const after = await countViews(con, derived);
+    for (const [i, name] of derived.entries())
+      added.set(name, (added.get(name) ?? 0) + (after[i] ?? 0) - (before[i] ?? 0));
     for (const f of files) {
       await con.run(`DELETE FROM _files WHERE path = ${quoteString(f.path)}`);
       await con.run(

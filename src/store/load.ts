@@ -3,6 +3,8 @@ import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AuditEvent } from '../model/event.js';
 import { ensureMeta, ensureTable } from './catalog.js';
+import { getTable } from '../views/tables/index.js';
+import { derivedSelect } from './derived-views.js';
 import { openStore, queryRows, quoteIdent } from './duck.js';
 import { type FileRecord, ingestBatch } from './load-batch.js';
 import { pruneStore } from './retention.js';
@@ -62,6 +64,8 @@ export interface LoadReport {
 interface PlannedView {
   readonly view: TableViewLike;
   readonly table: StoredTable;
+  /** An audit table computed from `_events` by a view (derived-views.ts), not stored itself. */
+  readonly derived: boolean;
 }
 
 /** The views a load stores: `opts.views` (default: the product's) narrowed to `opts.tables`. */
@@ -76,7 +80,13 @@ export async function selectViews(opts: LoadOptions): Promise<readonly TableView
 
 /** The tables to store for a set of views. */
 export const planViews = (views: readonly TableViewLike[]): PlannedView[] =>
-  views.map((view) => ({ view, table: planTable(view.name, view.columns) }));
+  views.map((view) => {
+    const table = planTable(view.name, view.columns);
+    // Only the product's own views are derived in SQL (a caller's view of the same name may compute
+    // its columns differently, so it is stored as rows).
+    const derived = view === getTable(view.name) && derivedSelect(table) !== undefined;
+    return { view, table, derived };
+  });
 
 /** SHA-256 of a file, streamed. */
 export async function hashFile(path: string): Promise<string> {
@@ -134,7 +144,13 @@ class BatchPipeline {
         memoryLimit: process.env.AUDITSCOPE_LOAD_MEMORY ?? '1GB',
       });
       try {
-        const added = await ingestBatch(h.con, batch, files, this.cutoffIso);
+        const added = await ingestBatch(
+          h.con,
+          batch,
+          files,
+          this.cutoffIso,
+          this.planned.filter((p) => p.derived).map((p) => p.table.name),
+        );
         for (const [k, v] of added) this.added.set(k, (this.added.get(k) ?? 0) + v);
       } finally {
         h.close();
@@ -306,7 +322,7 @@ async function prepareStore(
   const h = await openStore(dbFile, { lockTimeoutMs: opts.lockTimeoutMs });
   try {
     await ensureMeta(h.con);
-    for (const p of planned) await ensureTable(h.con, p.table);
+    for (const p of planned) await ensureTable(h.con, p.table, p.derived);
     const byPath = new Map<string, { size: number; mtimeMs: number }>();
     const hashes = new Set<string>();
     for (const [path, size, mtime, sha] of await queryRows(

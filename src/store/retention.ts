@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readCatalog } from './catalog.js';
+import { baseTables } from './catalog.js';
 import { inTransaction, quoteIdent, quoteString } from './duck.js';
 
 /**
@@ -10,7 +10,7 @@ import { inTransaction, quoteIdent, quoteString } from './duck.js';
  */
 export async function pruneStore(con: DuckDBConnection, cutoffMs: number): Promise<number> {
   const cutoff = `TIMESTAMP ${quoteString(new Date(cutoffMs).toISOString())}`;
-  const tables = [...(await readCatalog(con)).keys(), '_events'];
+  const tables = await baseTables(con);
   return inTransaction(con, async () => {
     let n = 0;
     for (const t of tables) {

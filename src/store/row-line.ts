@@ -1,4 +1,5 @@
 import type { KType } from '../ir/query.js';
+import { isoOf } from './canonical.js';
 import { physicalColumns, type StoredColumn, type StoredTable } from './schema.js';
 
 /**
@@ -95,12 +96,6 @@ function memberText(x: unknown, cache: Map<object, string>): string {
   return s;
 }
 
-/** ISO text of an epoch-ms time, or null. */
-export function isoOf(ms: number): string | null {
-  if (!Number.isFinite(ms)) return null;
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
 
 /**
  * Encodes a table-view value for a column of KQL type `t` as the JSON value DuckDB reads back with
@@ -138,3 +133,5 @@ export function encodeValue(v: unknown, t: KType): unknown {
       return null;
   }
 }
+
+export { isoOf };

@@ -1,5 +1,6 @@
 import type { ColumnDef, KType } from '../ir/query.js';
 import { quoteIdent } from './duck.js';
+import { eventsDdl } from './canonical.js';
 import { hotPathsFor } from './hot-paths.js';
 
 /**
@@ -109,14 +110,14 @@ export function physicalColumns(t: StoredTable): StoredColumn[] {
 }
 
 /** `CREATE TABLE IF NOT EXISTS` for a planned table. */
-export function createTableSql(t: StoredTable): string {
+export function createTableSql(t: StoredTable, name = t.name): string {
   const cols = [
     '_id VARCHAR NOT NULL',
     '_ts TIMESTAMP',
     ...physicalColumns(t).map((c) => `${quoteIdent(c.physical)} ${sqlType(c.type)}`),
     ...t.hot.map((h) => `${quoteIdent(h.physical)} VARCHAR`),
   ];
-  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(t.name)} (${cols.join(', ')})`;
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${cols.join(', ')})`;
 }
 
 /** Metadata tables every store has. */
@@ -125,9 +126,8 @@ export const metaDdl: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS _tables (name VARCHAR PRIMARY KEY, spec JSON NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS _files (path VARCHAR NOT NULL, size BIGINT, mtime_ms DOUBLE, sha256 VARCHAR,
      records BIGINT, events BIGINT, added BIGINT, quarantined BIGINT, loaded_at TIMESTAMP)`,
-  `CREATE TABLE IF NOT EXISTS _events (_id VARCHAR NOT NULL, _ts TIMESTAMP, format VARCHAR, provider VARCHAR,
-     kind VARCHAR, category VARCHAR, file VARCHAR, line INTEGER, raw VARCHAR)`,
+  eventsDdl,
 ];
 
 /** The schema version written to `_meta`; bump when the physical layout changes incompatibly. */
-export const storeVersion = '1';
+export const storeVersion = '2';

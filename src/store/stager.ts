@@ -2,12 +2,15 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEvent } from '../model/event.js';
+import { canonicalLine } from './canonical.js';
+import { caeActivityTable } from './derived-views.js';
 import { isoOf, RowEncoder } from './row-line.js';
 import type { StoredTable } from './schema.js';
 import type { TableViewLike } from './sources.js';
 
 /**
- * Stages events as NDJSON files, one per stored table plus one for `_events`, for DuckDB's own
+ * Stages events as NDJSON files, one for `_events` (the canonical rows, canonical.ts) plus one per
+ * physically stored table, for DuckDB's own
  * NDJSON reader to ingest (measured far faster than the row-at-a-time Node appender:
  * performance.md section 5). Each staged row uses short positional keys `c0, c1, ...` so JSON key
  * case never matters. Events already staged in this batch (same `AuditEvent.id`) are skipped here;
@@ -15,6 +18,8 @@ import type { TableViewLike } from './sources.js';
  */
 export interface StagedTable {
   readonly table: StoredTable;
+  /** The physical table the rows go to (`table.name`, or `_cae_activity` for CloudAuditEvents' Activity rows). */
+  readonly target: string;
   readonly file: string;
   rows: number;
   /** Longest staged line in UTF-16 units (bounds DuckDB's reader buffer, see `readerObjectSize`). */
@@ -32,6 +37,8 @@ export interface StagedBatch {
 
 const flushEvery = 512;
 
+const isActivity = (ev: AuditEvent): boolean => ev.kind === 'activity';
+
 class TableStage {
   readonly seen = new Set<string>();
   readonly fd: number;
@@ -42,6 +49,8 @@ class TableStage {
   constructor(
     readonly view: TableViewLike,
     readonly table: StoredTable,
+    readonly target: string,
+    private readonly only: ((ev: AuditEvent) => boolean) | undefined,
     readonly file: string,
     cache: Map<object, string>,
   ) {
@@ -49,7 +58,7 @@ class TableStage {
     this.fd = openSync(file, 'w');
   }
   add(ev: AuditEvent, tsIso: string | null): void {
-    if (this.seen.has(ev.id) || !this.view.accepts(ev)) return;
+    if (this.seen.has(ev.id) || (this.only && !this.only(ev)) || !this.view.accepts(ev)) return;
     this.seen.add(ev.id);
     const line = this.encoder.line(ev.id, tsIso, this.view.row(ev));
     if (line.length > this.maxLine) this.maxLine = line.length;
@@ -79,13 +88,18 @@ export class Stager {
   events = 0;
 
   constructor(
-    tables: readonly { view: TableViewLike; table: StoredTable }[],
+    tables: readonly { view: TableViewLike; table: StoredTable; derived: boolean }[],
     private readonly keepRaw: boolean,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'auditscope-load-'));
-    this.stages = tables.map(
-      (t, i) => new TableStage(t.view, t.table, join(this.dir, `t${i}.ndjson`), this.cache),
-    );
+    // Derived audit tables are views over `_events`: nothing to stage, except the Activity rows of
+    // CloudAuditEvents, which are stored physically.
+    this.stages = tables.flatMap((t, i) => {
+      const file = join(this.dir, `t${i}.ndjson`);
+      if (!t.derived) return [new TableStage(t.view, t.table, t.table.name, undefined, file, this.cache)];
+      if (t.table.name !== 'CloudAuditEvents') return [];
+      return [new TableStage(t.view, t.table, caeActivityTable, isActivity, file, this.cache)];
+    });
     this.eventsFile = join(this.dir, 'events.ndjson');
     this.eventsFd = openSync(this.eventsFile, 'w');
   }
@@ -97,17 +111,7 @@ export class Stager {
     const tsIso = isoOf(ev.ts);
     this.cache.clear();
     for (const s of this.stages) s.add(ev, tsIso);
-    const line = JSON.stringify({
-      _id: ev.id,
-      _ts: tsIso,
-      format: ev.format,
-      provider: ev.provider,
-      kind: ev.kind,
-      category: ev.category ?? null,
-      file: ev.source.file,
-      line: ev.source.line,
-      raw: this.keepRaw ? ev.raw : null,
-    });
+    const line = canonicalLine(ev, this.keepRaw);
     if (line.length > this.maxLine) this.maxLine = line.length;
     this.pending.push(line);
     if (this.pending.length >= flushEvery) this.flushEvents();
@@ -132,7 +136,13 @@ export class Stager {
     }
     return {
       dir: this.dir,
-      tables: this.stages.map((s) => ({ table: s.table, file: s.file, rows: s.rows, maxLine: s.maxLine })),
+      tables: this.stages.map((s) => ({
+        table: s.table,
+        target: s.target,
+        file: s.file,
+        rows: s.rows,
+        maxLine: s.maxLine,
+      })),
       eventsFile: this.eventsFile,
       events: this.events,
       eventsMaxLine: this.maxLine,

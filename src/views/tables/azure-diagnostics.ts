@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../../model/event.js';
 import { parseArmResourceId } from '../azure-fields.js';
 import { lowerResourceId } from './aks-audit.js';
+import { auditJsonText } from './audit-json.js';
 import { defineTable, type TableView } from './table-view.js';
 
 /**
@@ -20,7 +21,7 @@ function prop(ev: AuditEvent, key: string): unknown {
 function logText(ev: AuditEvent): string | undefined {
   const original = prop(ev, 'log');
   if (typeof original === 'string') return original;
-  return ev.audit ? JSON.stringify(ev.audit) : undefined;
+  return ev.audit ? auditJsonText(ev.audit) : undefined;
 }
 
 const arm = (ev: AuditEvent) => parseArmResourceId(ev.cluster?.id);

@@ -5,3 +5,4 @@
 export { actionTypeOfVerb, pascalTopLevel } from './cloud-audit-events.js';
 export { defineTable, type ColumnDef } from './table-view.js';
 export { getTable, listTables, type ColumnType, type TableColumn, type TableView } from './tables.js';
+export { auditJsonText, auditKeys } from './audit-json.js';

@@ -1,0 +1,46 @@
+import type { K8sAudit } from '../../model/event.js';
+
+/**
+ * The audit Event's top-level keys in the order the API server writes them. `AzureDiagnostics.log_s`
+ * is the Event serialized in this order (other keys after, in their order), so the store can rebuild
+ * the same text from its columns (src/store/derived-views.ts).
+ */
+export const auditKeys = [
+  'kind',
+  'apiVersion',
+  'level',
+  'auditID',
+  'stage',
+  'requestURI',
+  'verb',
+  'user',
+  'impersonatedUser',
+  'sourceIPs',
+  'userAgent',
+  'objectRef',
+  'responseStatus',
+  'requestObject',
+  'responseObject',
+  'requestReceivedTimestamp',
+  'stageTimestamp',
+  'annotations',
+] as const;
+
+const known: ReadonlySet<string> = new Set(auditKeys);
+
+/**
+ * The audit Event as JSON text, known keys in API server order, then any other keys.
+ * @example auditJsonText({ verb: 'get', kind: 'Event' }) === '{"kind":"Event","verb":"get"}'
+ */
+export function auditJsonText(a: K8sAudit): string {
+  const parts: string[] = [];
+  for (const k of auditKeys) {
+    const v = a[k];
+    if (v !== undefined) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  }
+  for (const k in a) {
+    const v = a[k];
+    if (!known.has(k) && v !== undefined) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
