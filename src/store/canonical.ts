@@ -18,7 +18,6 @@ export interface CanonicalColumn {
   readonly sql: string;
 }
 
-
 /** Keys stored as text columns (the rest of `auditKeys` are JSON). */
 export const auditTextKeys: ReadonlySet<string> = new Set([
   'kind',
@@ -54,27 +53,30 @@ export const hotPaths: readonly { readonly name: string; readonly key: string; r
  * the views' own column getters (one source of truth), per record on the Node path and per distinct
  * envelope shape on the DuckDB path.
  */
-export const contextColumns: readonly { readonly name: string; readonly table: string; readonly column: string }[] =
-  [
-    { name: 'x_cae_resource', table: 'CloudAuditEvents', column: 'ResourceId' },
-    { name: 'x_cae_azure', table: 'CloudAuditEvents', column: 'AzureResourceId' },
-    { name: 'x_cae_aws', table: 'CloudAuditEvents', column: 'AwsResourceName' },
-    { name: 'x_cae_gcp', table: 'CloudAuditEvents', column: 'GcpFullResourceName' },
-    { name: 'x_la_rid', table: 'AKSAudit', column: '_ResourceId' },
-    { name: 'x_la_sub', table: 'AKSAudit', column: '_SubscriptionId' },
-    { name: 'x_pod_name', table: 'AKSAudit', column: 'PodName' },
-    { name: 'x_ad_category', table: 'AzureDiagnostics', column: 'Category' },
-    { name: 'x_ad_operation', table: 'AzureDiagnostics', column: 'OperationName' },
-    { name: 'x_ad_resource', table: 'AzureDiagnostics', column: 'Resource' },
-    { name: 'x_ad_rg', table: 'AzureDiagnostics', column: 'ResourceGroup' },
-    { name: 'x_ad_sub', table: 'AzureDiagnostics', column: 'SubscriptionId' },
-    { name: 'x_ad_provider', table: 'AzureDiagnostics', column: 'ResourceProvider' },
-    { name: 'x_ad_type', table: 'AzureDiagnostics', column: 'ResourceType' },
-    { name: 'x_ad_pod', table: 'AzureDiagnostics', column: 'pod_s' },
-    { name: 'x_ad_container', table: 'AzureDiagnostics', column: 'containerID_s' },
-    { name: 'x_ad_stream', table: 'AzureDiagnostics', column: 'stream_s' },
-    { name: 'x_ad_sub_lower', table: 'AzureDiagnostics', column: '_SubscriptionId' },
-  ];
+export const contextColumns: readonly {
+  readonly name: string;
+  readonly table: string;
+  readonly column: string;
+}[] = [
+  { name: 'x_cae_resource', table: 'CloudAuditEvents', column: 'ResourceId' },
+  { name: 'x_cae_azure', table: 'CloudAuditEvents', column: 'AzureResourceId' },
+  { name: 'x_cae_aws', table: 'CloudAuditEvents', column: 'AwsResourceName' },
+  { name: 'x_cae_gcp', table: 'CloudAuditEvents', column: 'GcpFullResourceName' },
+  { name: 'x_la_rid', table: 'AKSAudit', column: '_ResourceId' },
+  { name: 'x_la_sub', table: 'AKSAudit', column: '_SubscriptionId' },
+  { name: 'x_pod_name', table: 'AKSAudit', column: 'PodName' },
+  { name: 'x_ad_category', table: 'AzureDiagnostics', column: 'Category' },
+  { name: 'x_ad_operation', table: 'AzureDiagnostics', column: 'OperationName' },
+  { name: 'x_ad_resource', table: 'AzureDiagnostics', column: 'Resource' },
+  { name: 'x_ad_rg', table: 'AzureDiagnostics', column: 'ResourceGroup' },
+  { name: 'x_ad_sub', table: 'AzureDiagnostics', column: 'SubscriptionId' },
+  { name: 'x_ad_provider', table: 'AzureDiagnostics', column: 'ResourceProvider' },
+  { name: 'x_ad_type', table: 'AzureDiagnostics', column: 'ResourceType' },
+  { name: 'x_ad_pod', table: 'AzureDiagnostics', column: 'pod_s' },
+  { name: 'x_ad_container', table: 'AzureDiagnostics', column: 'containerID_s' },
+  { name: 'x_ad_stream', table: 'AzureDiagnostics', column: 'stream_s' },
+  { name: 'x_ad_sub_lower', table: 'AzureDiagnostics', column: '_SubscriptionId' },
+];
 
 /** Every column of `_events`, in order. */
 export const canonicalColumns: readonly CanonicalColumn[] = [
@@ -100,6 +102,8 @@ export const canonicalColumns: readonly CanonicalColumn[] = [
   { name: 't_rrt', sql: 'TIMESTAMP' },
   { name: 't_st', sql: 'TIMESTAMP' },
   ...hotPaths.map((h) => ({ name: h.name, sql: 'VARCHAR' })),
+  /** `ok:<load token>` on rows the DuckDB load path stored (fast-load.ts); NULL on the Node path's. */
+  { name: '_load', sql: 'VARCHAR' },
 ];
 
 /** The DDL of `_events`. */
@@ -212,6 +216,7 @@ export function canonicalLine(ev: AuditEvent, keepRaw: boolean): string {
   v.push(extra ?? null, extra ? pascalKeys(extra) : null);
   v.push(parsedIso(a?.requestReceivedTimestamp), parsedIso(a?.stageTimestamp));
   for (const h of hotPaths) v.push(a ? hotText(a[h.key], h.path) : null);
+  v.push(null);
   const parts: string[] = [];
   for (let i = 0; i < v.length; i++) parts.push(`"c${i}":${JSON.stringify(v[i]) ?? 'null'}`);
   return `{${parts.join(',')}}`;

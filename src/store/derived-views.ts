@@ -18,18 +18,22 @@ export const caeActivityTable = '_cae_activity';
 const s = (x: string): string => `coalesce(${x}, '')`;
 const lit = (v: string): string => `'${v.replace(/'/g, "''")}'`;
 
-/** JSON text of the audit Event rebuilt from its columns; `pascal` upper-cases the top-level keys' first letter. */
-export function eventJsonSql(pascal: boolean): string {
+/**
+ * JSON text of the audit Event rebuilt from its columns; `pascal` upper-cases the top-level keys'
+ * first letter; `column` names the SQL expression of each key (default: its `_events` column).
+ */
+export function eventJsonSql(pascal: boolean, column: (k: string) => string = auditColumn): string {
   const parts = auditKeys.map((k) => {
     const key = pascal ? k.charAt(0).toUpperCase() + k.slice(1) : k;
-    const col = auditColumn(k);
+    const col = column(k);
     const value = auditTextKeys.has(k) ? `to_json(${col})` : `CAST(${col} AS VARCHAR)`;
     return `CASE WHEN ${col} IS NOT NULL THEN ${lit(`${JSON.stringify(key)}:`)} || ${value} END`;
   });
   const extra = pascal ? 'a_extra_p' : 'a_extra';
-  parts.push(
-    `CASE WHEN ${extra} IS NOT NULL THEN nullif(substr(CAST(${extra} AS VARCHAR), 2, length(CAST(${extra} AS VARCHAR)) - 2), '') END`,
-  );
+  if (column === auditColumn)
+    parts.push(
+      `CASE WHEN ${extra} IS NOT NULL THEN nullif(substr(CAST(${extra} AS VARCHAR), 2, length(CAST(${extra} AS VARCHAR)) - 2), '') END`,
+    );
   return `('{' || concat_ws(',', ${parts.join(', ')}) || '}')`;
 }
 
@@ -119,28 +123,23 @@ const readVerbs = `a_verb IS NOT NULL AND lower(a_verb) NOT IN ('get', 'list', '
 interface Derived {
   readonly columns: Readonly<Record<string, string>>;
   readonly where: string;
-  /** Hot path (dynamic column, path) -> canonical expression. */
-  readonly pascal: boolean;
 }
 
 const derived: Readonly<Record<string, Derived>> = {
-  CloudAuditEvents: { columns: cloudAuditEvents, where: `kind = 'audit'`, pascal: true },
-  AKSAudit: { columns: aksAudit('AKSAudit'), where: `kind = 'audit' AND provider = 'aks'`, pascal: false },
+  CloudAuditEvents: { columns: cloudAuditEvents, where: `kind = 'audit'` },
+  AKSAudit: { columns: aksAudit('AKSAudit'), where: `kind = 'audit' AND provider = 'aks'` },
   AKSAuditAdmin: {
     columns: aksAudit('AKSAuditAdmin'),
     where: `kind = 'audit' AND provider = 'aks' AND ${readVerbs}`,
-    pascal: false,
   },
-  ArcK8sAudit: { columns: aksAudit('ArcK8sAudit'), where: `kind = 'audit' AND provider = 'arc'`, pascal: false },
+  ArcK8sAudit: { columns: aksAudit('ArcK8sAudit'), where: `kind = 'audit' AND provider = 'arc'` },
   ArcK8sAuditAdmin: {
     columns: aksAudit('ArcK8sAuditAdmin'),
     where: `kind = 'audit' AND provider = 'arc' AND ${readVerbs}`,
-    pascal: false,
   },
   AzureDiagnostics: {
     columns: azureDiagnostics,
     where: `kind = 'audit' AND provider IN ('aks', 'arc')`,
-    pascal: false,
   },
 };
 

@@ -80,6 +80,15 @@ function insertEventsSql(file: string, cutoffIso?: string, maxLine?: number): st
   );
 }
 
+/** Records a loaded file in `_files` (replacing an earlier record of the same path). */
+export async function recordFile(con: DuckDBConnection, f: FileRecord): Promise<void> {
+  await con.run(`DELETE FROM _files WHERE path = ${quoteString(f.path)}`);
+  await con.run(
+    `INSERT INTO _files VALUES (${quoteString(f.path)}, ${f.size}, ${f.mtimeMs}, ${quoteString(f.sha256)}, ` +
+      `${f.records}, ${f.events}, ${f.added}, ${f.quarantined}, now()::TIMESTAMP)`,
+  );
+}
+
 /** Row counts of the derived audit tables (views over `_events`), in one query. */
 export async function countViews(con: DuckDBConnection, names: readonly string[]): Promise<number[]> {
   if (names.length === 0) return [];
@@ -116,13 +125,7 @@ export async function ingestBatch(
     const after = await countViews(con, derived);
     for (const [i, name] of derived.entries())
       added.set(name, (added.get(name) ?? 0) + (after[i] ?? 0) - (before[i] ?? 0));
-    for (const f of files) {
-      await con.run(`DELETE FROM _files WHERE path = ${quoteString(f.path)}`);
-      await con.run(
-        `INSERT INTO _files VALUES (${quoteString(f.path)}, ${f.size}, ${f.mtimeMs}, ${quoteString(f.sha256)}, ` +
-          `${f.records}, ${f.events}, ${f.added}, ${f.quarantined}, now()::TIMESTAMP)`,
-      );
-    }
+    for (const f of files) await recordFile(con, f);
     return added;
   });
 }

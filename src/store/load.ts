@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AuditEvent } from '../model/event.js';
 import { ensureMeta, ensureTable } from './catalog.js';
 import { getTable } from '../views/tables/index.js';
 import { derivedSelect } from './derived-views.js';
 import { openStore, queryRows, quoteIdent } from './duck.js';
-import { type FileRecord, ingestBatch } from './load-batch.js';
+import { defaultLimits } from '../ingest/types.js';
+import { type FastFormat, fastFormat, fastLoadFile } from './fast-load.js';
+import { type FileScan, scanFile } from './file-scan.js';
+import { countViews, type FileRecord, ingestBatch, recordFile } from './load-batch.js';
 import { pruneStore } from './retention.js';
 import { planTable, type StoredTable } from './schema.js';
 import {
@@ -29,6 +31,8 @@ export interface LoadOptions {
   readonly batchEvents?: number;
   /** Keep each record's raw text in `_events.raw` (default true). */
   readonly keepRaw?: boolean;
+  /** Let DuckDB read AKS and raw audit JSON Lines itself (default true; fast-load.ts). */
+  readonly fast?: boolean;
   /** Drop stored events older than this many ms before `now`, and do not load them. */
   readonly retentionMs?: number;
   /** Pinned "now" in epoch ms for retention (default: the clock). */
@@ -88,11 +92,53 @@ export const planViews = (views: readonly TableViewLike[]): PlannedView[] =>
     return { view, table, derived };
   });
 
-/** SHA-256 of a file, streamed. */
-export async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
+/** Lines longer than this go through the Node reader (which quarantines oversized lines). */
+const fastMaxLine = defaultLimits.maxLineBytes;
+
+/**
+ * One file through DuckDB (fast-load.ts) in its own transaction with its `_files` record; the rows
+ * added per table, or undefined (nothing changed) when the file must take the Node path.
+ */
+async function fastLoad(
+  dbFile: string,
+  path: string,
+  scan: FileScan,
+  fmt: FastFormat,
+  file: FileRecord,
+  planned: readonly PlannedView[],
+  opts: LoadOptions,
+  cutoffIso: string | undefined,
+): Promise<Map<string, number> | undefined> {
+  const h = await openStore(dbFile, {
+    lockTimeoutMs: opts.lockTimeoutMs,
+    memoryLimit: process.env.AUDITSCOPE_LOAD_MEMORY ?? '1GB',
+  });
+  try {
+    const derived = planned.filter((p) => p.derived).map((p) => p.table.name);
+    await h.con.run('BEGIN TRANSACTION');
+    try {
+      const before = await countViews(h.con, derived);
+      const r = await fastLoadFile(h.con, path, scan, fmt, {
+        keepRaw: opts.keepRaw !== false,
+        ...(cutoffIso === undefined ? {} : { cutoffIso }),
+      });
+      if (!r) {
+        await h.con.run('ROLLBACK');
+        return undefined;
+      }
+      const after = await countViews(h.con, derived);
+      await recordFile(h.con, { ...file, added: r.added });
+      await h.con.run('COMMIT');
+      const added = new Map<string, number>([['_events', r.added]]);
+      for (const [i, name] of derived.entries()) added.set(name, (after[i] ?? 0) - (before[i] ?? 0));
+      return added;
+    } catch (e) {
+      await h.con.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  } finally {
+    h.close();
+  }
 }
 
 /**
@@ -159,10 +205,15 @@ class BatchPipeline {
     });
   }
 
-  /** Waits for queued batches; rethrows the first ingestion error. */
+  /** Waits for queued batches; rethrows the first ingestion error. The pipeline stays usable. */
   async drain(): Promise<void> {
     this.rotate();
     await this.chain;
+  }
+
+  /** Drains and removes the staging directory (the end of a load). */
+  async close(): Promise<void> {
+    await this.drain();
     this.stager.dispose();
   }
 
@@ -195,6 +246,8 @@ export async function loadFiles(
   const cutoffIso =
     opts.retentionMs !== undefined ? new Date(now - opts.retentionMs).toISOString() : undefined;
   const pipe = new BatchPipeline(dbFile, planned, opts, cutoffIso);
+  // DuckDB reads AKS / raw audit JSON Lines itself when the product's reader and views are in use.
+  const fast = opts.fast !== false && opts.reader === undefined && opts.views === undefined;
   const outcomes: FileOutcome[] = [];
   let events = 0;
   let quarantined = 0;
@@ -207,7 +260,8 @@ export async function loadFiles(
         outcomes.push({ path, status: 'unchanged', records: 0, events: 0, quarantined: 0 });
         continue;
       }
-      const sha256 = await hashFile(path);
+      const scan = scanFile(path);
+      const sha256 = scan.sha256;
       if (!opts.force && known.hashes.has(sha256)) {
         outcomes.push({ path, status: 'duplicate', records: 0, events: 0, quarantined: 0 });
         pipe.fileDone({
@@ -221,6 +275,32 @@ export async function loadFiles(
           quarantined: 0,
         });
         continue;
+      }
+      const fmt =
+        fast && scan.lines > 0 && !scan.irregular && scan.maxLine <= fastMaxLine
+          ? fastFormat(scan.firstLine)
+          : undefined;
+      if (fmt) {
+        await pipe.drain();
+        const file = {
+          path,
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          sha256,
+          records: scan.lines,
+          events: scan.lines,
+          added: 0,
+          quarantined: 0,
+        };
+        const done = await fastLoad(dbFile, path, scan, fmt, file, planned, opts, cutoffIso);
+        if (done) {
+          for (const [k, v] of done) pipe.added.set(k, (pipe.added.get(k) ?? 0) + v);
+          pipe.batches++;
+          known.hashes.add(sha256);
+          events += scan.lines;
+          outcomes.push({ path, status: 'loaded', records: scan.lines, events: scan.lines, quarantined: 0 });
+          continue;
+        }
       }
       let fileEvents = 0;
       let fileQuarantined = 0;
@@ -255,7 +335,7 @@ export async function loadFiles(
         quarantined: fileQuarantined,
       });
     }
-    await pipe.drain();
+    await pipe.close();
   } catch (e) {
     await pipe.abandon();
     throw e;
@@ -293,7 +373,7 @@ export async function loadEvents(
       n++;
       pipe.add(ev);
     }
-    await pipe.drain();
+    await pipe.close();
   } catch (e) {
     await pipe.abandon();
     throw e;

@@ -96,7 +96,6 @@ function memberText(x: unknown, cache: Map<object, string>): string {
   return s;
 }
 
-
 /**
  * Encodes a table-view value for a column of KQL type `t` as the JSON value DuckDB reads back with
  * the column's SQL type. Strings are never null in KQL: a missing string is stored as `''`.

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { AuditEvent } from '../model/event.js';
+import { armCluster, isArc } from '../ingest/resource-id.js';
+import { auditKeys } from '../views/tables/index.js';
+import {
+  auditColumn,
+  auditTextKeys,
+  canonicalColumns,
+  contextColumns,
+  contextValues,
+  hotPaths,
+} from './canonical.js';
+import { eventJsonSql } from './derived-views.js';
+import { queryRows, quoteString } from './duck.js';
+import type { FileScan } from './file-scan.js';
+
+/**
+ * The DuckDB load path: for AKS diagnostic records and raw audit Events in JSON Lines, DuckDB reads
+ * the file itself (each line whole, so the raw record is kept and rows keep file order) and computes
+ * every canonical column in SQL, in parallel; Node only hashes the file and counts its lines.
+ *
+ * It is all or nothing per file, inside the batch's transaction: every row must have the shape the
+ * SQL reproduces exactly (a `kube-audit*` record whose `properties.log` is a minified audit Event with
+ * known keys only, an auditID, RFC 3339 UTC times), the row count must equal the line count, else the
+ * rows are removed and the file goes through the Node reader (which quarantines what it must).
+ * test/store/fast-load.test.ts checks that both paths store the same rows.
+ */
+
+export type FastFormat = 'aks' | 'raw';
+
+/**
+ * Which fast format a file is, from its first line (undefined: Node path).
+ * @example fastFormat('{"category":"kube-audit","properties":{"log":"{...}"}}') === 'aks'
+ */
+export function fastFormat(firstLine: string): FastFormat | undefined {
+  let o: unknown;
+  try {
+    o = JSON.parse(firstLine);
+  } catch {
+    return undefined;
+  }
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const r = o as Record<string, unknown>;
+  const p = r.properties;
+  if (
+    typeof r.category === 'string' &&
+    r.category.startsWith('kube-audit') &&
+    p !== null &&
+    typeof p === 'object' &&
+    typeof (p as Record<string, unknown>).log === 'string'
+  )
+    return 'aks';
+  if (r.kind === 'Event' && typeof r.apiVersion === 'string' && r.apiVersion.startsWith('audit.k8s.io'))
+    return 'raw';
+  return undefined;
+}
+
+const auditSpec = `{${auditKeys.map((k) => `"${k}":"${auditTextKeys.has(k) ? 'VARCHAR' : 'JSON'}"`).join(',')}}`;
+const envSpec =
+  '{"category":"VARCHAR","resourceId":"VARCHAR","operationName":"VARCHAR","properties":{"log":"VARCHAR","pod":"VARCHAR","containerID":"VARCHAR","stream":"VARCHAR"}}';
+const isoUtc = `'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z'`;
+const ms = (x: string): string => `date_trunc('millisecond', try_cast(${x} AS TIMESTAMP))`;
+
+/** The envelope values the context columns depend on, as one lookup key. */
+interface ContextKey {
+  readonly rid: string | null;
+  readonly op: string | null;
+  readonly cat: string | null;
+}
+
+/** The context row of one envelope shape, computed by the views' own getters. */
+function contextRow(format: FastFormat, k: ContextKey): (string | null)[] {
+  const rid = k.rid ?? undefined;
+  const ev = {
+    kind: 'audit',
+    format: format === 'aks' ? 'aks-diagnostic' : 'k8s-audit',
+    provider: format === 'raw' ? 'k8s' : isArc(rid) ? 'arc' : 'aks',
+    ...(format === 'aks'
+      ? {
+          envelope: {
+            ...(k.cat === null ? {} : { category: k.cat }),
+            ...(k.op === null ? {} : { operationName: k.op }),
+            ...(rid === undefined ? {} : { resourceId: rid }),
+            properties: {},
+          },
+          ...(rid === undefined ? {} : { cluster: armCluster(rid) }),
+          ...(k.cat === null ? {} : { category: k.cat }),
+        }
+      : {}),
+  } as unknown as AuditEvent;
+  return [ev.provider, ev.cluster?.name ?? null, ...contextValues(ev)];
+}
+
+/** Context columns that vary per record (from `properties`), not per envelope shape. */
+const perRecord: Readonly<Record<string, string>> = {
+  x_pod_name: 'e.properties.pod',
+  x_ad_pod: 'e.properties.pod',
+  x_ad_container: 'e.properties.containerID',
+  x_ad_stream: 'e.properties.stream',
+};
+
+/** SQL of every canonical column for a fast format (`e` envelope struct, `a` audit struct, `m` context row). */
+function selectList(format: FastFormat, path: string, keepRaw: boolean, ctx: ContextSql): string[] {
+  const a = (k: string): string => `a."${k}"`;
+  const expr: Record<string, string> = {
+    _id: `a.auditID || ':' || coalesce(a.stage, '')`,
+    _ts: ms('a.stageTimestamp'),
+    format: format === 'aks' ? `'aks-diagnostic'` : `'k8s-audit'`,
+    provider: ctx.column('provider'),
+    kind: `'audit'`,
+    category: format === 'aks' ? 'e.category' : 'NULL',
+    file: quoteString(path),
+    line: 'CAST(line AS INTEGER)',
+    raw: keepRaw ? 'raw' : 'NULL',
+    raw_len: 'length(raw)',
+    cluster_name: ctx.column('cluster_name'),
+    x_log: 'NULL',
+    a_extra: 'NULL',
+    a_extra_p: 'NULL',
+    t_rrt: ms('a.requestReceivedTimestamp'),
+    t_st: ms('a.stageTimestamp'),
+    _load: 'NULL',
+  };
+  for (const c of contextColumns)
+    expr[c.name] = format === 'aks' && perRecord[c.name] ? (perRecord[c.name] ?? '') : ctx.column(c.name);
+  for (const k of auditKeys) expr[auditColumn(k)] = a(k);
+  for (const h of hotPaths) expr[h.name] = `${a(h.key)}->>${quoteString(h.path)}`;
+  return canonicalColumns.map((c) => {
+    const e = expr[c.name];
+    if (e === undefined) throw new Error(`fast load: no expression for ${c.name}`);
+    return e;
+  });
+}
+
+/** How the SELECT reads the context columns: inline CASEs over a few envelope shapes, else a join. */
+interface ContextSql {
+  column(name: string): string;
+  readonly join: string;
+}
+
+const contextNames = ['provider', 'cluster_name', ...contextColumns.map((c) => c.name)];
+const inlineLimit = 16;
+
+function contextSql(format: FastFormat, keys: readonly ContextKey[]): ContextSql {
+  const lit = (v: string | null): string => (v === null ? 'NULL' : quoteString(v));
+  if (keys.length > inlineLimit)
+    return {
+      column: (name) => `m.${name}`,
+      join:
+        format === 'aks'
+          ? `LEFT JOIN _fast_ctx m ON m.rid IS NOT DISTINCT FROM e.resourceId AND m.op IS NOT DISTINCT FROM e.operationName AND m.cat IS NOT DISTINCT FROM e.category`
+          : `LEFT JOIN _fast_ctx m ON true`,
+    };
+  const rows = keys.map((k) => contextRow(format, k));
+  const when = keys.map((k) =>
+    format === 'aks'
+      ? `e.resourceId IS NOT DISTINCT FROM ${lit(k.rid)} AND e.operationName IS NOT DISTINCT FROM ${lit(k.op)} AND e.category IS NOT DISTINCT FROM ${lit(k.cat)}`
+      : 'true',
+  );
+  return {
+    column(name) {
+      const i = contextNames.indexOf(name);
+      if (rows.length === 1 && format === 'raw') return lit(rows[0]?.[i] ?? null);
+      return `CASE ${rows.map((r, j) => `WHEN ${when[j]} THEN ${lit(r[i] ?? null)}`).join(' ')} END`;
+    },
+    join: '',
+  };
+}
+
+/** Why a row cannot take the fast path ('ok' when it can), then ':' and the load's token. */
+function checkSql(format: FastFormat, keepRaw: boolean, ctx: ContextSql, token: string): string {
+  const log = format === 'aks' ? 'e.properties.log' : 'raw';
+  const rebuilt = eventJsonSql(false, (k) => `a."${k}"`);
+  return `CASE
+    ${format === 'aks' ? `WHEN e.category IS NULL OR NOT starts_with(e.category, 'kube-audit') THEN 'category'` : ''}
+    WHEN ${log} IS NULL OR NOT starts_with(${log}, '{') THEN 'log'
+    WHEN a.kind IS DISTINCT FROM 'Event' OR NOT starts_with(coalesce(a.apiVersion, ''), 'audit.k8s.io') THEN 'kind'
+    WHEN coalesce(a.auditID, '') = '' THEN 'auditID'
+    WHEN NOT regexp_full_match(coalesce(a.stageTimestamp, ''), ${isoUtc}) THEN 'time'
+    WHEN a.requestReceivedTimestamp IS NOT NULL AND NOT regexp_full_match(a.requestReceivedTimestamp, ${isoUtc}) THEN 'time'
+    WHEN ${ctx.column('provider')} IS NULL THEN 'context'
+    WHEN json_array_length(json_keys(${log})) <> ${auditKeys.map((k) => `(a."${k}" IS NOT NULL)::INTEGER`).join(' + ')} THEN 'keys'
+    ${keepRaw ? '' : `WHEN length(${rebuilt}) <> length(rtrim(${log}, chr(10))) THEN 'shape'`}
+    ELSE 'ok'
+  END || ${quoteString(`:${token}`)}`;
+}
+
+const objectSize = (maxLine: number): number => Math.max(1 << 20, 2 ** Math.ceil(Math.log2(maxLine + 16)));
+
+function readLinesSql(path: string, maxLine: number): string {
+  return `read_csv(${quoteString(path)}, columns={'raw': 'VARCHAR'}, delim='\\x01', quote='', escape='', header=false, auto_detect=false, max_line_size=${objectSize(maxLine)})`;
+}
+
+function insertSql(
+  format: FastFormat,
+  path: string,
+  scan: FileScan,
+  keepRaw: boolean,
+  keys: readonly ContextKey[],
+  token: string,
+): string {
+  const cols = canonicalColumns.map((c) => c.name);
+  const ctx = contextSql(format, keys);
+  const list = selectList(format, path, keepRaw, ctx);
+  list[cols.indexOf('_load')] = checkSql(format, keepRaw, ctx, token);
+  const src =
+    format === 'aks'
+      ? `SELECT line, raw, json_transform(raw, '${envSpec}') AS e FROM lines`
+      : `SELECT line, raw, NULL AS e FROM lines`;
+  const log = format === 'aks' ? 'e.properties.log' : 'raw';
+  return (
+    `INSERT INTO _events (${cols.join(', ')}) ` +
+    // row_number() OVER () is a streaming window: it numbers rows in file order.
+    `WITH lines AS (SELECT row_number() OVER () AS line, raw FROM ${readLinesSql(path, scan.maxLine)}), ` +
+    `src AS (${src}), ev AS (SELECT line, raw, e, json_transform(${log}, '${auditSpec}') AS a FROM src) ` +
+    `SELECT ${list.join(', ')} FROM ev ${ctx.join}`
+  );
+}
+
+async function fillContext(
+  con: DuckDBConnection,
+  format: FastFormat,
+  keys: readonly ContextKey[],
+): Promise<void> {
+  if (keys.length <= inlineLimit) return;
+  const names = contextNames;
+  await con.run(
+    `CREATE OR REPLACE TEMP TABLE _fast_ctx (rid VARCHAR, op VARCHAR, cat VARCHAR, ${names.map((n) => `${n} VARCHAR`).join(', ')})`,
+  );
+  const lit = (v: string | null): string => (v === null ? 'NULL' : quoteString(v));
+  for (const k of keys) {
+    const row = [k.rid, k.op, k.cat, ...contextRow(format, k)];
+    await con.run(`INSERT INTO _fast_ctx VALUES (${row.map(lit).join(', ')})`);
+  }
+}
+
+/** The distinct envelope shapes of a file (read by DuckDB; three columns only). */
+async function contextKeys(con: DuckDBConnection, path: string, maxLine: number): Promise<ContextKey[]> {
+  const rows = await queryRows(
+    con,
+    `SELECT DISTINCT resourceId, operationName, category FROM read_ndjson(${quoteString(path)}, columns={resourceId: 'VARCHAR', operationName: 'VARCHAR', category: 'VARCHAR'}, maximum_object_size=${objectSize(maxLine)})`,
+  );
+  return rows.map(([rid, op, cat]) => ({
+    rid: rid === null ? null : String(rid),
+    op: op === null ? null : String(op),
+    cat: cat === null ? null : String(cat),
+  }));
+}
+
+export interface FastOutcome {
+  /** Rows inserted (after dedup and retention). */
+  readonly added: number;
+  /** Events in the file (= its lines). */
+  readonly events: number;
+}
+
+/**
+ * Loads one file through DuckDB, inside the caller's transaction. Returns undefined when the file
+ * must go through the Node path: the caller then rolls the transaction back.
+ */
+export async function fastLoadFile(
+  con: DuckDBConnection,
+  path: string,
+  scan: FileScan,
+  format: FastFormat,
+  opts: { readonly keepRaw: boolean; readonly cutoffIso?: string },
+): Promise<FastOutcome | undefined> {
+  // This load's rows carry `<check>:<token>` in `_load`: 'ok:<token>' stays on the stored rows
+  // (one dictionary entry), so nothing has to be rewritten after the insert.
+  const token = randomUUID();
+  const mine = `_load = ${quoteString(`ok:${token}`)}`;
+  const fresh = `ends_with(_load, ${quoteString(`:${token}`)})`;
+  let keys: ContextKey[];
+  try {
+    keys =
+      format === 'aks' ? await contextKeys(con, path, scan.maxLine) : [{ rid: null, op: null, cat: null }];
+  } catch {
+    return undefined;
+  }
+  await fillContext(con, format, keys);
+  try {
+    await con.run(insertSql(format, path, scan, opts.keepRaw, keys, token));
+  } catch {
+    // Malformed JSON, an odd line: the Node path reads it and quarantines what it must.
+    return undefined;
+  }
+  const [n, good] = (
+    await queryRows(con, `SELECT count(*), count(*) FILTER (WHERE ${mine}) FROM _events WHERE ${fresh}`)
+  )[0] ?? [0, 0];
+  if (Number(n) !== scan.lines || Number(good) !== scan.lines) return undefined;
+  // The store's rules: the first occurrence of an id wins (within the file and against the store);
+  // retention drops old events.
+  const old = opts.cutoffIso ? ` OR _ts < TIMESTAMP ${quoteString(opts.cutoffIso)}` : '';
+  const stale =
+    `${mine} AND (_id IN (SELECT _id FROM _events WHERE _load IS DISTINCT FROM ${quoteString(`ok:${token}`)}) ` +
+    `OR EXISTS (SELECT 1 FROM _events g WHERE g.${mine} AND g._id = f._id AND g.line < f.line)${old})`;
+  const [dup] = (await queryRows(con, `SELECT count(*) FROM _events f WHERE ${stale}`))[0] ?? [0];
+  if (Number(dup) > 0) await con.run(`DELETE FROM _events f WHERE ${stale}`);
+  return { added: scan.lines - Number(dup), events: scan.lines };
+}
