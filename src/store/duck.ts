@@ -41,6 +41,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function openStore(path: string, opts: OpenOptions = {}): Promise<StoreHandle> {
   const options: Record<string, string> = {};
   if (opts.readOnly) options['access_mode'] = 'READ_ONLY';
+  // A new store file uses the current storage format: it has zstd for text columns (canonical.ts).
+  else options['storage_compatibility_version'] = 'latest';
   if (opts.threads) options['threads'] = String(opts.threads);
   if (opts.memoryLimit) options['memory_limit'] = opts.memoryLimit;
   const deadline = Date.now() + (opts.lockTimeoutMs ?? 30_000);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AuditEvent } from '../model/event.js';
 import { armCluster, isArc } from '../ingest/resource-id.js';
+import { defaultLimits } from '../ingest/types.js';
 import { auditKeys } from '../views/tables/index.js';
 import {
   auditColumn,
@@ -20,10 +21,11 @@ import type { FileScan } from './file-scan.js';
  * the file itself (each line whole, so the raw record is kept and rows keep file order) and computes
  * every canonical column in SQL, in parallel; Node only hashes the file and counts its lines.
  *
- * It is all or nothing per file, inside the batch's transaction: every row must have the shape the
- * SQL reproduces exactly (a `kube-audit*` record whose `properties.log` is a minified audit Event with
- * known keys only, an auditID, RFC 3339 UTC times), the row count must equal the line count, else the
- * rows are removed and the file goes through the Node reader (which quarantines what it must).
+ * It is all or nothing per file, in one transaction: every row must have the shape the SQL
+ * reproduces exactly (a `kube-audit*` record whose `properties.log` is an audit Event with the
+ * audit.k8s.io/v1 keys only, an auditID, RFC 3339 UTC times, fewer `{`/`[` than the nesting limit, so
+ * it cannot nest too deeply) and the row count must equal the line count; else the transaction is
+ * rolled back and the file goes through the Node reader (which quarantines what it must).
  * test/store/fast-load.test.ts checks that both paths store the same rows.
  */
 
@@ -113,7 +115,8 @@ function selectList(format: FastFormat, path: string, keepRaw: boolean, ctx: Con
     file: quoteString(path),
     line: 'CAST(line AS INTEGER)',
     raw: keepRaw ? 'raw' : 'NULL',
-    raw_len: 'length(raw)',
+    // UTF-16 units, as JS counts them: characters beyond the BMP count twice (ASCII lines skip the regex).
+    raw_len: `CASE WHEN strlen(raw) = length(raw) THEN length(raw) ELSE 2 * length(raw) - length(regexp_replace(raw, '[\\x{10000}-\\x{10FFFF}]', '', 'g')) END`,
     cluster_name: ctx.column('cluster_name'),
     x_log: 'NULL',
     a_extra: 'NULL',
@@ -125,7 +128,17 @@ function selectList(format: FastFormat, path: string, keepRaw: boolean, ctx: Con
   for (const c of contextColumns)
     expr[c.name] = format === 'aks' && perRecord[c.name] ? (perRecord[c.name] ?? '') : ctx.column(c.name);
   for (const k of auditKeys) expr[auditColumn(k)] = a(k);
-  for (const h of hotPaths) expr[h.name] = `${a(h.key)}->>${quoteString(h.path)}`;
+  // One small parse per object for its hot paths (json_transform to text gives what ->> gives).
+  for (const key of new Set(hotPaths.map((h) => h.key))) {
+    const paths = hotPaths.filter((h) => h.key === key);
+    if (paths.length === 1) {
+      const h = paths[0]!;
+      expr[h.name] = `${a(h.key)}->>${quoteString(h.path)}`;
+      continue;
+    }
+    const spec = `{${paths.map((h) => `"${h.path}":"VARCHAR"`).join(',')}}`;
+    for (const h of paths) expr[h.name] = `json_transform(${a(key)}, '${spec}')."${h.path}"`;
+  }
   return canonicalColumns.map((c) => {
     const e = expr[c.name];
     if (e === undefined) throw new Error(`fast load: no expression for ${c.name}`);
@@ -180,6 +193,7 @@ function checkSql(format: FastFormat, keepRaw: boolean, ctx: ContextSql, token: 
     WHEN NOT regexp_full_match(coalesce(a.stageTimestamp, ''), ${isoUtc}) THEN 'time'
     WHEN a.requestReceivedTimestamp IS NOT NULL AND NOT regexp_full_match(a.requestReceivedTimestamp, ${isoUtc}) THEN 'time'
     WHEN ${ctx.column('provider')} IS NULL THEN 'context'
+    WHEN length(${log}) - length(replace(replace(${log}, '{', ''), '[', '')) >= ${defaultLimits.maxDepth} THEN 'depth'
     WHEN json_array_length(json_keys(${log})) <> ${auditKeys.map((k) => `(a."${k}" IS NOT NULL)::INTEGER`).join(' + ')} THEN 'keys'
     ${keepRaw ? '' : `WHEN length(${rebuilt}) <> length(rtrim(${log}, chr(10))) THEN 'shape'`}
     ELSE 'ok'
@@ -195,7 +209,6 @@ function readLinesSql(path: string, maxLine: number): string {
 function insertSql(
   format: FastFormat,
   path: string,
-  scan: FileScan,
   keepRaw: boolean,
   keys: readonly ContextKey[],
   token: string,
@@ -211,9 +224,7 @@ function insertSql(
   const log = format === 'aks' ? 'e.properties.log' : 'raw';
   return (
     `INSERT INTO _events (${cols.join(', ')}) ` +
-    // row_number() OVER () is a streaming window: it numbers rows in file order.
-    `WITH lines AS (SELECT row_number() OVER () AS line, raw FROM ${readLinesSql(path, scan.maxLine)}), ` +
-    `src AS (${src}), ev AS (SELECT line, raw, e, json_transform(${log}, '${auditSpec}') AS a FROM src) ` +
+    `WITH lines AS (SELECT line, raw FROM _fast_lines), src AS (${src}), ev AS (SELECT line, raw, e, json_transform(${log}, '${auditSpec}') AS a FROM src) ` +
     `SELECT ${list.join(', ')} FROM ev ${ctx.join}`
   );
 }
@@ -256,7 +267,30 @@ export interface FastOutcome {
 }
 
 /**
- * Loads one file through DuckDB, inside the caller's transaction. Returns undefined when the file
+ * Reads a file's lines into the temp table `_fast_lines` (line number, text), outside any
+ * transaction: numbering is sequential (row_number() OVER () is a streaming window, exact file order),
+ * so it runs alone over the bare lines, and a committed temp table is scanned on every thread by the
+ * insert (one created inside the insert's transaction is scanned by one). False when DuckDB cannot
+ * read the file as lines.
+ */
+export async function stageLines(con: DuckDBConnection, path: string, scan: FileScan): Promise<boolean> {
+  try {
+    await con.run(
+      `CREATE OR REPLACE TEMP TABLE _fast_lines AS SELECT row_number() OVER () AS line, raw FROM ${readLinesSql(path, scan.maxLine)}`,
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Drops the staged lines. */
+export async function dropLines(con: DuckDBConnection): Promise<void> {
+  await con.run('DROP TABLE IF EXISTS _fast_lines');
+}
+
+/**
+ * Loads one file staged by `stageLines` through DuckDB, inside the caller's transaction. Returns undefined when the file
  * must go through the Node path: the caller then rolls the transaction back.
  */
 export async function fastLoadFile(
@@ -280,7 +314,7 @@ export async function fastLoadFile(
   }
   await fillContext(con, format, keys);
   try {
-    await con.run(insertSql(format, path, scan, opts.keepRaw, keys, token));
+    await con.run(insertSql(format, path, opts.keepRaw, keys, token));
   } catch {
     // Malformed JSON, an odd line: the Node path reads it and quarantines what it must.
     return undefined;

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { AuditEvent } from '../model/event.js';
 import { ensureMeta, ensureTable } from './catalog.js';
@@ -6,7 +7,7 @@ import { getTable } from '../views/tables/index.js';
 import { derivedSelect } from './derived-views.js';
 import { openStore, queryRows, quoteIdent } from './duck.js';
 import { defaultLimits } from '../ingest/types.js';
-import { type FastFormat, fastFormat, fastLoadFile } from './fast-load.js';
+import { dropLines, type FastFormat, fastFormat, fastLoadFile, stageLines } from './fast-load.js';
 import { type FileScan, scanFile } from './file-scan.js';
 import { countViews, type FileRecord, ingestBatch, recordFile } from './load-batch.js';
 import { pruneStore } from './retention.js';
@@ -92,6 +93,16 @@ export const planViews = (views: readonly TableViewLike[]): PlannedView[] =>
     return { view, table, derived };
   });
 
+/**
+ * DuckDB's memory limit while it reads a file itself: a quarter of the machine's memory, between
+ * 1 and 4 GB. The staged lines of a file stay in memory up to it and spill to disk beyond; with the
+ * Node path's 1 GB the staged lines of a 1M-event file spilled and the load took 18 s instead of 13 s.
+ */
+export function fastLoadMemory(): string {
+  const mb = Math.floor(totalmem() / 4 / 2 ** 20);
+  return `${Math.max(1024, Math.min(4096, mb))}MB`;
+}
+
 /** Lines longer than this go through the Node reader (which quarantines oversized lines). */
 const fastMaxLine = defaultLimits.maxLineBytes;
 
@@ -111,9 +122,10 @@ async function fastLoad(
 ): Promise<Map<string, number> | undefined> {
   const h = await openStore(dbFile, {
     lockTimeoutMs: opts.lockTimeoutMs,
-    memoryLimit: process.env.AUDITSCOPE_LOAD_MEMORY ?? '1GB',
+    memoryLimit: process.env.AUDITSCOPE_LOAD_MEMORY ?? fastLoadMemory(),
   });
   try {
+    if (!(await stageLines(h.con, path, scan))) return undefined;
     const derived = planned.filter((p) => p.derived).map((p) => p.table.name);
     await h.con.run('BEGIN TRANSACTION');
     try {
@@ -137,6 +149,7 @@ async function fastLoad(
       throw e;
     }
   } finally {
+    await dropLines(h.con).catch(() => undefined);
     h.close();
   }
 }

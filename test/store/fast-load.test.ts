@@ -43,6 +43,9 @@ test('the DuckDB and Node load paths store the same rows, line numbers and dedup
   const dir = mkdtempSync(join(tmpdir(), 'auditscope-fast-'));
   try {
     const aks = synth('aks', 2000, 11);
+    // A character beyond the BMP: `_BilledSize` counts UTF-16 units on both paths.
+    aks[5] = aks[5]!.replace('"stream":"stdout"', '"stream":"std\u{1F680}out"');
+    assert.ok(aks[5]!.includes('\u{1F680}'));
     const raw = synth('raw', 500, 12);
     const files = [join(dir, 'aks.jsonl'), join(dir, 'raw.jsonl'), join(dir, 'aks-again.jsonl')];
     writeFileSync(files[0]!, `${aks.join('\n')}\n`);
@@ -114,6 +117,16 @@ test('a file the SQL cannot reproduce goes to the Node reader, which quarantines
       [[121, 'malformed-json']],
     );
     assert.equal(r.added['_events'], 300);
+    assert.equal(await loadedByDuck(db), 0);
+    // An Event nested deeper than the limit: the file goes to Node, which quarantines that line.
+    const deep = synth('raw', 20, 4);
+    const nested = `${'{"a":['.repeat(120)}1${']}'.repeat(120)}`;
+    deep[7] = deep[7]!.replace(/}$/, `,"requestObject":${nested}}`);
+    const deepFile = join(dir, 'deep.jsonl');
+    writeFileSync(deepFile, `${deep.join('\n')}\n`);
+    const r3 = await loadFiles(db, [deepFile], { onQuarantine: (q) => quarantined.push(q) });
+    assert.equal(r3.added['_events'], 19);
+    assert.deepEqual(quarantined.at(-1)?.reason, 'too-deep');
     assert.equal(await loadedByDuck(db), 0);
     // A v1beta1 Event (keys the columns do not hold: timestamp, metadata) is read by Node too.
     const beta = corpus('falcosecurity-falco-k8s_audit/anonymous_creates_namespace_foo.json');
