@@ -58,7 +58,14 @@ export function fastFormat(firstLine: string): FastFormat | undefined {
   return undefined;
 }
 
-const auditSpec = `{${auditKeys.map((k) => `"${k}":"${auditTextKeys.has(k) ? 'VARCHAR' : 'JSON'}"`).join(',')}}`;
+/**
+ * The Event parsed once as a map of its top-level keys (which also counts them, to refuse keys the
+ * columns do not hold), then picked into a struct: text keys unquoted, JSON nulls as SQL NULL (what
+ * the Node path stores).
+ */
+const auditStruct = `{${auditKeys
+  .map((k) => `'${k}': ${auditTextKeys.has(k) ? `m['${k}']->>'$'` : `nullif(m['${k}'], 'null'::JSON)`}`)
+  .join(', ')}}`;
 const envSpec =
   '{"category":"VARCHAR","resourceId":"VARCHAR","operationName":"VARCHAR","properties":{"log":"VARCHAR","pod":"VARCHAR","containerID":"VARCHAR","stream":"VARCHAR"}}';
 const isoUtc = `'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z'`;
@@ -181,6 +188,13 @@ function contextSql(format: FastFormat, keys: readonly ContextKey[]): ContextSql
   };
 }
 
+/**
+ * `{` and `[` in a JSON text: fewer than the nesting limit means it cannot nest that deep (only the
+ * request and response objects are checked, as the Node reader does).
+ */
+const openers = (x: string): string =>
+  `(strlen(CAST(${x} AS VARCHAR)) - strlen(replace(replace(CAST(${x} AS VARCHAR), '{', ''), '[', '')))`;
+
 /** Why a row cannot take the fast path ('ok' when it can), then ':' and the load's token. */
 function checkSql(format: FastFormat, keepRaw: boolean, ctx: ContextSql, token: string): string {
   const log = format === 'aks' ? 'e.properties.log' : 'raw';
@@ -193,8 +207,8 @@ function checkSql(format: FastFormat, keepRaw: boolean, ctx: ContextSql, token: 
     WHEN NOT regexp_full_match(coalesce(a.stageTimestamp, ''), ${isoUtc}) THEN 'time'
     WHEN a.requestReceivedTimestamp IS NOT NULL AND NOT regexp_full_match(a.requestReceivedTimestamp, ${isoUtc}) THEN 'time'
     WHEN ${ctx.column('provider')} IS NULL THEN 'context'
-    WHEN length(${log}) - length(replace(replace(${log}, '{', ''), '[', '')) >= ${defaultLimits.maxDepth} THEN 'depth'
-    WHEN json_array_length(json_keys(${log})) <> ${auditKeys.map((k) => `(a."${k}" IS NOT NULL)::INTEGER`).join(' + ')} THEN 'keys'
+    WHEN (a.requestObject IS NOT NULL AND ${openers('a.requestObject')} >= ${defaultLimits.maxDepth}) OR (a.responseObject IS NOT NULL AND ${openers('a.responseObject')} >= ${defaultLimits.maxDepth}) THEN 'depth'
+    WHEN cardinality(m) <> ${auditKeys.map((k) => `(m['${k}'] IS NOT NULL)::INTEGER`).join(' + ')} THEN 'keys'
     ${keepRaw ? '' : `WHEN length(${rebuilt}) <> length(rtrim(${log}, chr(10))) THEN 'shape'`}
     ELSE 'ok'
   END || ${quoteString(`:${token}`)}`;
@@ -224,7 +238,7 @@ function insertSql(
   const log = format === 'aks' ? 'e.properties.log' : 'raw';
   return (
     `INSERT INTO _events (${cols.join(', ')}) ` +
-    `WITH lines AS (SELECT line, raw FROM _fast_lines), src AS (${src}), ev AS (SELECT line, raw, e, json_transform(${log}, '${auditSpec}') AS a FROM src) ` +
+    `WITH lines AS (SELECT line, raw FROM _fast_lines), src AS (${src}), ev AS (SELECT line, raw, e, m, ${auditStruct} AS a FROM (SELECT *, json_transform(${log}, '"MAP(VARCHAR, JSON)"') AS m FROM src)) ` +
     `SELECT ${list.join(', ')} FROM ev ${ctx.join}`
   );
 }

@@ -16,7 +16,7 @@ import { corpus } from '../corpus.js';
  * inside and across files, plus the real AKS sample records from the corpus.
  */
 
-const synth = (format: 'aks' | 'raw', events: number, seed: number): string[] =>
+const synth = (format: 'aks' | 'raw' | 'activity', events: number, seed: number): string[] =>
   [...synthLines({ events, format, seed })].map((l) => l.line);
 
 async function dump(db: string, sql: string): Promise<string[]> {
@@ -47,7 +47,14 @@ test('the DuckDB and Node load paths store the same rows, line numbers and dedup
     aks[5] = aks[5]!.replace('"stream":"stdout"', '"stream":"std\u{1F680}out"');
     assert.ok(aks[5]!.includes('\u{1F680}'));
     const raw = synth('raw', 500, 12);
-    const files = [join(dir, 'aks.jsonl'), join(dir, 'raw.jsonl'), join(dir, 'aks-again.jsonl')];
+    const files = [
+      join(dir, 'aks.jsonl'),
+      join(dir, 'raw.jsonl'),
+      join(dir, 'aks-again.jsonl'),
+      join(dir, 'activity.jsonl'),
+    ];
+    // Activity Log records are read by Node: CloudAuditEvents then mixes both paths' rows.
+    writeFileSync(files[3]!, `${synth('activity', 100, 13).join('\n')}\n`);
     writeFileSync(files[0]!, `${aks.join('\n')}\n`);
     // No newline at the end of the last line.
     writeFileSync(files[1]!, raw.join('\n'));
@@ -59,8 +66,10 @@ test('the DuckDB and Node load paths store the same rows, line numbers and dedup
     const a = await loadFiles(viaDuck, files);
     const b = await loadFiles(viaNode, files, { fast: false });
     assert.deepEqual(a.added, b.added);
-    assert.equal(a.added['_events'], 2000 + 500 + 30);
-    assert.equal(await loadedByDuck(viaDuck), 2530, 'every file took the DuckDB path');
+    assert.equal(a.added['_events'], 2000 + 500 + 30 + 100);
+    assert.equal(a.added['CloudAuditEvents'], 2000 + 500 + 30 + 100);
+    assert.equal(a.added['AzureActivity'], 100);
+    assert.equal(await loadedByDuck(viaDuck), 2530, 'every audit file took the DuckDB path');
     assert.equal(await loadedByDuck(viaNode), 0);
     const events = `SELECT * EXCLUDE (_load) FROM _events ORDER BY _id`;
     assert.deepEqual(await dump(viaDuck, events), await dump(viaNode, events));
@@ -70,6 +79,7 @@ test('the DuckDB and Node load paths store the same rows, line numbers and dedup
       `SELECT file, min(line), max(line), count(*) FROM _events GROUP BY file ORDER BY file`,
     );
     assert.deepEqual(lines, [
+      JSON.stringify([files[3], 1, 100, '100']),
       JSON.stringify([files[2], 51, 80, '30']),
       JSON.stringify([files[0], 1, 2000, '2000']),
       JSON.stringify([files[1], 1, 500, '500']),
