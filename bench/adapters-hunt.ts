@@ -198,18 +198,19 @@ export async function huntMemory(
 // ---- store ----------------------------------------------------------------------------------
 
 /**
- * Loads a file into a fresh DuckDB store as `auditscope load FILE --db DB --force` does:
+ * Loads a file into a fresh DuckDB store as `auditscope load FILE --db DB --force [--no-raw]` does:
  * `loadFiles` with the product's default views, reader and batch size (src/cli/commands/load.ts).
  */
 export async function storeLoad(
   file: string,
   db: string,
+  keepRaw = true,
 ): Promise<{ events: number; seconds: number; setupSeconds: number; info: Record<string, unknown> }> {
   const t0 = sec();
   const loadFiles = await findEntry('store load', [['../src/store/load.js', 'loadFiles']]);
   for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
   const t1 = sec();
-  const r = (await loadFiles(db, [file], { force: true, keepRaw: true })) as {
+  const r = (await loadFiles(db, [file], { force: true, keepRaw })) as {
     events: number;
     added: Record<string, number>;
     quarantined: number;

@@ -1,5 +1,5 @@
 /** The `kusto` and `store` sections of the benchmark (hunting in memory and on DuckDB). */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetMeta } from './generate.js';
 import { benchOutDir } from './generate.js';
@@ -55,6 +55,9 @@ export function kustoSection(
   printRows(rows);
   inMemorySecondary(main, queries, now, rows);
 }
+
+/** Above this many events the store section runs each seed hunt once and skips huntFiles. */
+const bigStore = 2_000_000;
 
 /** Above this many events the in-memory path (every event held) is not run: not cheap, and not what users run. */
 const inMemoryLimit = 500_000;
@@ -134,10 +137,19 @@ export function storeSection(
   else {
     const rows = interleave(
       floorConfig(d.file),
-      [{ name: 'store load (loadFiles)', cfg: { mode: 'store-load', file: d.file, db }, target: 1.5 }],
+      [
+        { name: 'store load (loadFiles)', cfg: { mode: 'store-load', file: d.file, db }, target: 1.5 },
+        {
+          name: 'store load --no-raw',
+          cfg: { mode: 'store-load', file: d.file, db: `${db}.noraw`, keepRaw: false },
+          target: 1.5,
+        },
+      ],
       1,
       progress,
     );
+    for (const f of [`${db}.noraw`, `${db}.noraw.wal`]) rmSync(f, { force: true });
+    say(`  store file: ${fmtInt(existsSync(db) ? statSync(db).size / 2 ** 20 : 0)} MB`);
     printRows(rows);
     if (!rows[1]?.runs[0]?.ok) {
       say('  seed hunts on the store: skipped: no store was loaded');
@@ -146,7 +158,22 @@ export function storeSection(
   }
   const now = nowFor(d.meta);
   const texts = queries.map((q) => q.text);
-  const onStore = runWorker({ mode: 'store-hunt', db, queries: texts, now, repeat: 5 });
+  // Above 2M events a query returning the whole table (004#4) moves millions of rows into JS: one
+  // run each, with a larger heap; huntFiles (minutes per query over a multi-GB file) is compared at 1M.
+  const big = d.meta.events > bigStore;
+  const onStore = runWorker(
+    { mode: 'store-hunt', db, queries: texts, now, repeat: big ? 1 : 5 },
+    big ? ['--max-old-space-size=12288'] : [],
+  );
+  if (big) {
+    say(
+      `store hunts (${fmtInt(d.meta.events)} events, one run each): ${((onStore.info?.perQuery as { medianSeconds?: number; rows: number; error?: string }[] | undefined) ?? []).map((q, i) => `${queries[i]?.name} ${fmtNum((q.medianSeconds ?? Number.NaN) * 1000, 0)} ms (${fmtInt(q.rows)} rows)${q.error ? ` ${q.error}` : ''}`).join(', ')}; peak RSS ${fmtInt(onStore.rssMB)} MB`,
+    );
+    if (!onStore.ok) say(`  store hunts: skipped: ${why(onStore)}`);
+    say(`  huntFiles: not run above ${fmtInt(bigStore)} events (minutes per query); see the 1M run`);
+    results.push({ section: 'store', name: 'seed hunts (big store)', info: onStore.info });
+    return;
+  }
   // What `auditscope hunt -f q.kql FILE` does on the same data: huntFiles streams the file per query.
   const fileCfg = { mode: 'hunt-files', file: d.file, queries: texts, now } as const;
   let onFile = runWorker(fileCfg);

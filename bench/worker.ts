@@ -39,7 +39,7 @@ export type WorkerConfig =
       readonly now: number;
       readonly prefilter?: boolean;
     }
-  | { readonly mode: 'store-load'; readonly file: string; readonly db: string }
+  | { readonly mode: 'store-load'; readonly file: string; readonly db: string; readonly keepRaw?: boolean }
   | {
       readonly mode: 'store-hunt';
       readonly db: string;
@@ -161,7 +161,7 @@ async function run(cfg: WorkerConfig): Promise<WorkerResult> {
       return { ok: true, events: r.events, seconds: r.seconds, setupSeconds: r.setupSeconds, info: r.info };
     }
     case 'store-load': {
-      const r = await storeLoad(cfg.file, cfg.db);
+      const r = await storeLoad(cfg.file, cfg.db, cfg.keepRaw !== false);
       return { ok: true, events: r.events, seconds: r.seconds, setupSeconds: r.setupSeconds, info: r.info };
     }
     case 'store-hunt': {

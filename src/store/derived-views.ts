@@ -1,4 +1,4 @@
-import { auditKeys } from '../views/tables/index.js';
+import { auditKeys, DATA_SOURCE } from '../views/tables/index.js';
 import { auditColumn, auditTextKeys, hotPaths } from './canonical.js';
 import { quoteIdent } from './duck.js';
 import { physicalColumns, type StoredTable } from './schema.js';
@@ -20,24 +20,25 @@ const lit = (v: string): string => `'${v.replace(/'/g, "''")}'`;
 
 /**
  * JSON text of the audit Event rebuilt from its columns; `pascal` upper-cases the top-level keys'
- * first letter; `column` names the SQL expression of each key (default: its `_events` column).
+ * first letter.
  */
-export function eventJsonSql(pascal: boolean, column: (k: string) => string = auditColumn): string {
+export function eventJsonSql(pascal: boolean): string {
   const parts = auditKeys.map((k) => {
     const key = pascal ? k.charAt(0).toUpperCase() + k.slice(1) : k;
-    const col = column(k);
+    const col = auditColumn(k);
     const value = auditTextKeys.has(k) ? `to_json(${col})` : `CAST(${col} AS VARCHAR)`;
     return `CASE WHEN ${col} IS NOT NULL THEN ${lit(`${JSON.stringify(key)}:`)} || ${value} END`;
   });
   const extra = pascal ? 'a_extra_p' : 'a_extra';
-  if (column === auditColumn)
-    parts.push(
-      `CASE WHEN ${extra} IS NOT NULL THEN nullif(substr(CAST(${extra} AS VARCHAR), 2, length(CAST(${extra} AS VARCHAR)) - 2), '') END`,
-    );
+  parts.push(
+    `CASE WHEN ${extra} IS NOT NULL THEN nullif(substr(CAST(${extra} AS VARCHAR), 2, length(CAST(${extra} AS VARCHAR)) - 2), '') END`,
+  );
   return `('{' || concat_ws(',', ${parts.join(', ')}) || '}')`;
 }
 
-const dataSource = `CASE provider WHEN 'aks' THEN 'Azure Kubernetes Service' WHEN 'arc' THEN 'Azure Arc-enabled Kubernetes' WHEN 'eks' THEN 'Amazon Elastic Kubernetes Service' WHEN 'gke' THEN 'Google Kubernetes Engine' WHEN 'k8s' THEN 'Kubernetes Audit' ELSE 'Azure Resource Manager' END`;
+const dataSource = `CASE provider ${Object.entries(DATA_SOURCE)
+  .map(([p, v]) => `WHEN ${lit(p)} THEN ${lit(v)}`)
+  .join(' ')} END`;
 
 const actionType = `CASE WHEN a_verb IS NULL OR a_verb = '' THEN 'Unknown' WHEN lower(a_verb) = 'create' THEN 'Create' WHEN lower(a_verb) IN ('get', 'list', 'watch') THEN 'Read' WHEN lower(a_verb) IN ('update', 'patch') THEN 'Update' WHEN lower(a_verb) IN ('delete', 'deletecollection') THEN 'Delete' ELSE 'Other' END`;
 

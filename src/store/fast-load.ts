@@ -12,7 +12,6 @@ import {
   contextValues,
   hotPaths,
 } from './canonical.js';
-import { eventJsonSql } from './derived-views.js';
 import { queryRows, quoteString } from './duck.js';
 import type { FileScan } from './file-scan.js';
 
@@ -196,9 +195,8 @@ const openers = (x: string): string =>
   `(strlen(CAST(${x} AS VARCHAR)) - strlen(replace(replace(CAST(${x} AS VARCHAR), '{', ''), '[', '')))`;
 
 /** Why a row cannot take the fast path ('ok' when it can), then ':' and the load's token. */
-function checkSql(format: FastFormat, keepRaw: boolean, ctx: ContextSql, token: string): string {
+function checkSql(format: FastFormat, ctx: ContextSql, token: string): string {
   const log = format === 'aks' ? 'e.properties.log' : 'raw';
-  const rebuilt = eventJsonSql(false, (k) => `a."${k}"`);
   return `CASE
     ${format === 'aks' ? `WHEN e.category IS NULL OR NOT starts_with(e.category, 'kube-audit') THEN 'category'` : ''}
     WHEN ${log} IS NULL OR NOT starts_with(${log}, '{') THEN 'log'
@@ -209,7 +207,6 @@ function checkSql(format: FastFormat, keepRaw: boolean, ctx: ContextSql, token: 
     WHEN ${ctx.column('provider')} IS NULL THEN 'context'
     WHEN (a.requestObject IS NOT NULL AND ${openers('a.requestObject')} >= ${defaultLimits.maxDepth}) OR (a.responseObject IS NOT NULL AND ${openers('a.responseObject')} >= ${defaultLimits.maxDepth}) THEN 'depth'
     WHEN cardinality(m) <> ${auditKeys.map((k) => `(m['${k}'] IS NOT NULL)::INTEGER`).join(' + ')} THEN 'keys'
-    ${keepRaw ? '' : `WHEN length(${rebuilt}) <> length(rtrim(${log}, chr(10))) THEN 'shape'`}
     ELSE 'ok'
   END || ${quoteString(`:${token}`)}`;
 }
@@ -230,7 +227,7 @@ function insertSql(
   const cols = canonicalColumns.map((c) => c.name);
   const ctx = contextSql(format, keys);
   const list = selectList(format, path, keepRaw, ctx);
-  list[cols.indexOf('_load')] = checkSql(format, keepRaw, ctx, token);
+  list[cols.indexOf('_load')] = checkSql(format, ctx, token);
   const src =
     format === 'aks'
       ? `SELECT line, raw, json_transform(raw, '${envSpec}') AS e FROM lines`

@@ -112,6 +112,37 @@ test('retention applies the same way on both paths', async () => {
   }
 });
 
+test('many clusters in one file, Arc among them: same rows on both paths', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditscope-fast-'));
+  try {
+    // 24 resource ids (more than the inline limit of 16: the context comes from a join), every
+    // eighth an Arc-enabled cluster.
+    const lines = synth('aks', 600, 21).map((l, i) =>
+      l.replace(
+        /PROVIDERS\/MICROSOFT\.CONTAINERSERVICE\/MANAGEDCLUSTERS\/AKS-PROD-[A-Z]+/,
+        i % 8 === 0
+          ? `providers/Microsoft.Kubernetes/connectedClusters/arc-${i % 24}`
+          : `PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/AKS-${i % 24}`,
+      ),
+    );
+    const file = join(dir, 'clusters.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const a = join(dir, 'a.duckdb');
+    const b = join(dir, 'b.duckdb');
+    const ra = await loadFiles(a, [file]);
+    const rb = await loadFiles(b, [file], { fast: false });
+    assert.deepEqual(ra.added, rb.added);
+    assert.equal(ra.added['ArcK8sAudit'], 75);
+    assert.equal(await loadedByDuck(a), 600);
+    for (const t of ['_events', ...listTables().map((v) => v.name)]) {
+      const q = `SELECT * ${t === '_events' ? 'EXCLUDE (_load) ' : ''}FROM "${t}" ORDER BY _id`;
+      assert.deepEqual(await dump(a, q), await dump(b, q), t);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a file the SQL cannot reproduce goes to the Node reader, which quarantines its bad line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'auditscope-fast-'));
   try {

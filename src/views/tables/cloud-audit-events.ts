@@ -22,7 +22,8 @@ import { defineTable, type TableView } from './table-view.js';
 
 type Obj = Record<string, unknown>;
 
-const DATA_SOURCE: Record<AuditEvent['provider'], string> = {
+/** `DataSource` by provider (the store's SQL view is generated from it). */
+export const DATA_SOURCE: Readonly<Record<AuditEvent['provider'], string>> = {
   aks: 'Azure Kubernetes Service',
   arc: 'Azure Arc-enabled Kubernetes',
   eks: 'Amazon Elastic Kubernetes Service',
