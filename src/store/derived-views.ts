@@ -145,11 +145,12 @@ const derived: Readonly<Record<string, Derived>> = {
 };
 
 /** Canonical expression of a hot path: `[ObjectRef, resource]` of AKSAudit, `[ObjectRef, resource]` under RawEventData, ... */
-function hotExpr(column: string, path: readonly string[]): string | undefined {
+function hotExpr(column: string, path: readonly string[], json: boolean): string | undefined {
   const p = column === 'RawEventData' ? path : [column, ...path];
   const [top, ...rest] = p;
   if (!top) return undefined;
   const key = top.charAt(0).toLowerCase() + top.slice(1);
+  if (json) return rest.length === 0 && auditKeys.some((k) => k === key) ? auditColumn(key) : undefined;
   if (rest.length === 0) {
     if (key === 'requestURI' || key === 'verb') return auditColumn(key);
     return undefined;
@@ -177,7 +178,7 @@ export function derivedSelect(t: StoredTable): string | undefined {
     cols.push(`${e} AS ${quoteIdent(c.physical)}`);
   }
   for (const h of t.hot) {
-    const e = hotExpr(h.column, h.path);
+    const e = hotExpr(h.column, h.path, h.json === true);
     if (e === undefined) return undefined;
     cols.push(`${e} AS ${quoteIdent(h.physical)}`);
   }

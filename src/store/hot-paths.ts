@@ -30,3 +30,25 @@ const byColumn: Readonly<Record<string, readonly (readonly string[])[]>> = {
 export function hotPathsFor(_table: string, column: string): readonly (readonly string[])[] {
   return byColumn[column] ?? [];
 }
+
+/**
+ * JSON parts of a dynamic column: sub-objects kept as their own JSON column, so a path below them
+ * (`RawEventData.RequestObject.spec.containers`) parses the part, not the whole column. In the store,
+ * `CloudAuditEvents.RawEventData` is rebuilt per row from the Event's columns; its parts are those
+ * columns as stored.
+ * @example jsonPartsFor('CloudAuditEvents', 'RawEventData') // [['User'], ['ImpersonatedUser'], ...]
+ */
+export function jsonPartsFor(_table: string, column: string): readonly (readonly string[])[] {
+  return column === 'RawEventData' ? rawEventDataParts : [];
+}
+
+const rawEventDataParts: readonly (readonly string[])[] = [
+  ['User'],
+  ['ImpersonatedUser'],
+  ['SourceIPs'],
+  ['ObjectRef'],
+  ['ResponseStatus'],
+  ['RequestObject'],
+  ['ResponseObject'],
+  ['Annotations'],
+];

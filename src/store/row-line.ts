@@ -13,7 +13,11 @@ import { physicalColumns, type StoredColumn, type StoredTable } from './schema.j
  */
 export class RowEncoder {
   readonly cols: readonly StoredColumn[];
-  private readonly hot: readonly { readonly col: string; readonly path: readonly string[] }[];
+  private readonly hot: readonly {
+    readonly col: string;
+    readonly path: readonly string[];
+    readonly json: boolean;
+  }[];
   private readonly keys: readonly string[];
 
   constructor(
@@ -21,7 +25,7 @@ export class RowEncoder {
     private readonly cache: Map<object, string>,
   ) {
     this.cols = physicalColumns(table);
-    this.hot = table.hot.map((h) => ({ col: h.column, path: h.path }));
+    this.hot = table.hot.map((h) => ({ col: h.column, path: h.path, json: h.json === true }));
     this.keys = this.cols.map((_, i) => `,"c${i}":`);
   }
 
@@ -40,7 +44,13 @@ export class RowEncoder {
     }
     for (let i = 0; i < this.hot.length; i++) {
       const h = this.hot[i]!;
-      const t = hotText(walkPath(row[h.col], h.path), this.cache);
+      const v = walkPath(row[h.col], h.path);
+      // A JSON part holds the value as JSON text; a hot path its text.
+      const t = h.json
+        ? v === undefined || v === null
+          ? null
+          : dynamicText(v, this.cache)
+        : hotText(v, this.cache);
       parts.push(`,"h${i}":${t === null ? 'null' : JSON.stringify(t)}`);
     }
     parts.push('}');

@@ -1,7 +1,7 @@
 import type { ColumnDef, KType } from '../ir/query.js';
 import { quoteIdent } from './duck.js';
 import { eventsDdl } from './canonical.js';
-import { hotPathsFor } from './hot-paths.js';
+import { hotPathsFor, jsonPartsFor } from './hot-paths.js';
 
 /**
  * The physical layout of one stored table, derived from a table view's logical column list.
@@ -27,11 +27,15 @@ export interface StoredColumn {
   readonly physical: string;
 }
 
-/** A shredded path of a dynamic column: `column.path[0].path[1]...` as text. */
+/**
+ * A shredded path of a dynamic column: `column.path[0].path[1]...` as text, or, for a `json` part,
+ * the JSON value at the path (paths below it are read from the part instead of the whole column).
+ */
 export interface HotColumn {
   readonly column: string;
   readonly path: readonly string[];
   readonly physical: string;
+  readonly json?: boolean;
 }
 
 /** The DuckDB type that stores a KQL type. Timespans are DOUBLE milliseconds (the IR's runtime encoding). */
@@ -85,6 +89,14 @@ export function planTable(name: string, columns: readonly ColumnDef[]): StoredTa
     if (out.find((o) => o.physical === c.physical) !== c) continue;
     for (const path of hotPathsFor(name, c.name)) {
       hot.push({ column: c.name, path, physical: unique(`_h_${c.physical}_${path.join('_')}`, used) });
+    }
+    for (const path of jsonPartsFor(name, c.name)) {
+      hot.push({
+        column: c.name,
+        path,
+        physical: unique(`_j_${c.physical}_${path.join('_')}`, used),
+        json: true,
+      });
     }
   }
   return { name, columns: out, hot };

@@ -288,14 +288,15 @@ export class QueryCompiler {
       return { name: s.name, type: s.type, ident: c.physical };
     });
     const hot: RelHot[] = t.hot
-      .map((h) => ({ column: h.column, path: h.path, ident: h.physical }))
+      .map((h) => ({ column: h.column, path: h.path, ident: h.physical, ...(h.json ? { json: true } : {}) }))
       .filter((h) => cols.some((c) => c.name === h.column));
     // Variants that share a physical column (Isp/ISP) expose their hot paths under each name.
     for (const c of t.columns) {
       const owner = t.columns.find((o) => o.physical === c.physical);
       if (owner && owner.name !== c.name)
         for (const h of t.hot)
-          if (h.column === owner.name) hot.push({ column: c.name, path: h.path, ident: h.physical });
+          if (h.column === owner.name)
+            hot.push({ column: c.name, path: h.path, ident: h.physical, ...(h.json ? { json: true } : {}) });
     }
     return { from: this.d.quoteIdent(t.name), cols, hot };
   }

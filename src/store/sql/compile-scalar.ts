@@ -2,7 +2,7 @@ import type { BinaryOp, KType, Query, Scalar } from '../../ir/query.js';
 import type { SqlDialect } from './dialect.js';
 import { compileCall } from './scalar-functions.js';
 import { compileHasAny, compileStrOp } from './string-ops.js';
-import type { Rel, RelCol } from './relation.js';
+import type { Rel, RelCol, RelHot } from './relation.js';
 import { unsupported } from './unsupported.js';
 import {
   asBool,
@@ -52,7 +52,8 @@ export function compileScalar(ctx: ScalarCtx, e: Scalar): SqlValue {
       if (target.path) {
         const steps = [...target.path.steps, step];
         const rootCol = columnNameOfBase(ctx, target.path.base);
-        const hot = rootCol === undefined ? {} : hotOf(ctx, rootCol, steps);
+        const hot =
+          rootCol === undefined ? {} : { ...hotOf(ctx, rootCol, steps), ...partOf(ctx, rootCol, steps) };
         return { sql: '', type: 'dynamic', path: { base: target.path.base, steps, ...hot } };
       }
       const base = target.type === 'dynamic' ? target.sql : asJson(d, target);
@@ -136,9 +137,32 @@ function computedMember(ctx: ScalarCtx, target: SqlValue, key: SqlValue): SqlVal
 function hotOf(ctx: ScalarCtx, column: string, steps: readonly (string | number)[]): { hot?: string } {
   if (steps.length === 0) return {};
   const h = ctx.rel.hot.find(
-    (x) => x.column === column && x.path.length === steps.length && x.path.every((p, i) => p === steps[i]),
+    (x) =>
+      !x.json &&
+      x.column === column &&
+      x.path.length === steps.length &&
+      x.path.every((p, i) => p === steps[i]),
   );
   return h ? { hot: ctx.d.quoteIdent(h.ident) } : {};
+}
+
+/** The JSON part holding `column.steps` (the longest prefix), when the relation carries one. */
+function partOf(
+  ctx: ScalarCtx,
+  column: string,
+  steps: readonly (string | number)[],
+): { part?: { readonly ident: string; readonly depth: number } } {
+  let best: RelHot | undefined;
+  for (const x of ctx.rel.hot)
+    if (
+      x.json &&
+      x.column === column &&
+      x.path.length <= steps.length &&
+      x.path.every((p, i) => p === steps[i]) &&
+      (!best || x.path.length > best.path.length)
+    )
+      best = x;
+  return best ? { part: { ident: ctx.d.quoteIdent(best.ident), depth: best.path.length } } : {};
 }
 
 function columnNameOfBase(ctx: ScalarCtx, base: string): string | undefined {

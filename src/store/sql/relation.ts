@@ -25,6 +25,8 @@ export interface RelHot {
   readonly column: string;
   readonly path: readonly string[];
   readonly ident: string;
+  /** The ident holds the JSON value at the path (a part), not its text. */
+  readonly json?: boolean;
 }
 
 /** Allocates SQL aliases that are unique case-insensitively. */

@@ -15,6 +15,8 @@ export interface SqlValue {
     readonly base: string;
     readonly steps: readonly (string | number)[];
     readonly hot?: string;
+    /** A column holding the JSON value of the first `depth` steps (read from it instead of `base`). */
+    readonly part?: { readonly ident: string; readonly depth: number };
   };
   /** Set when the value is a literal (string/number/bool), for patterns built at compile time. */
   readonly literal?: LiteralValue;
@@ -23,9 +25,20 @@ export interface SqlValue {
 const numeric = new Set<KType>(['int', 'long', 'real', 'decimal']);
 export const isNumeric = (t: KType): boolean => numeric.has(t);
 
+/** Where a path is read from: its JSON part with the remaining steps, else its base. */
+function effectivePath(p: NonNullable<SqlValue['path']>): {
+  base: string;
+  steps: readonly (string | number)[];
+} {
+  return p.part ? { base: p.part.ident, steps: p.steps.slice(p.part.depth) } : p;
+}
+
 /** The JSON value of a compiled scalar. */
 export function asJson(d: SqlDialect, v: SqlValue): string {
-  if (v.path) return d.jsonExtract(v.path.base, jsonPathOf(v.path.steps));
+  if (v.path) {
+    const { base, steps } = effectivePath(v.path);
+    return d.jsonExtract(base, jsonPathOf(steps));
+  }
   if (v.type === 'dynamic') return v.sql;
   if (v.type === 'datetime') return d.toJson(kqlDatetimeText(d, v.sql));
   return d.toJson(v.sql);
@@ -37,7 +50,11 @@ export function asJson(d: SqlDialect, v: SqlValue): string {
  * NULL when the value is null (callers decide between `''` and null semantics).
  */
 export function asText(d: SqlDialect, v: SqlValue): string {
-  if (v.path) return v.path.hot ?? d.jsonText(v.path.base, jsonPathOf(v.path.steps));
+  if (v.path) {
+    if (v.path.hot) return v.path.hot;
+    const { base, steps } = effectivePath(v.path);
+    return d.jsonText(base, jsonPathOf(steps));
+  }
   switch (v.type) {
     case 'string':
     case 'guid':
