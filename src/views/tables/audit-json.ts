@@ -1,30 +1,12 @@
+import { AUDIT_EVENT_KEYS } from '../../model/audit-fields.js';
 import type { K8sAudit } from '../../model/event.js';
 
 /**
- * The audit Event's top-level keys in the order the API server writes them. `AzureDiagnostics.log_s`
- * is the Event serialized in this order (other keys after, in their order), so the store can rebuild
- * the same text from its columns (src/store/derived-views.ts).
+ * The audit Event's top-level keys in the order the API server writes them (`AUDIT_EVENT_KEYS`).
+ * `AzureDiagnostics.log_s` is the Event serialized in this order (other keys after, in their order),
+ * so the store can rebuild the same text from its columns (src/store/derived-views.ts).
  */
-export const auditKeys = [
-  'kind',
-  'apiVersion',
-  'level',
-  'auditID',
-  'stage',
-  'requestURI',
-  'verb',
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'userAgent',
-  'objectRef',
-  'responseStatus',
-  'requestObject',
-  'responseObject',
-  'requestReceivedTimestamp',
-  'stageTimestamp',
-  'annotations',
-] as const;
+export const auditKeys: readonly string[] = AUDIT_EVENT_KEYS;
 
 const known: ReadonlySet<string> = new Set(auditKeys);
 
