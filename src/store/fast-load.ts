@@ -213,8 +213,13 @@ function checkSql(format: FastFormat, ctx: ContextSql, token: string): string {
 
 const objectSize = (maxLine: number): number => Math.max(1 << 20, 2 ** Math.ceil(Math.log2(maxLine + 16)));
 
+/**
+ * Every line of a file as text. `hive_partitioning=false`: Azure writes AKS blobs under
+ * `resourceId=/SUBSCRIPTIONS/.../y=2026/m=11/...` directories, which DuckDB would otherwise read as
+ * partition columns (shadowing the record's own `resourceId`).
+ */
 function readLinesSql(path: string, maxLine: number): string {
-  return `read_csv(${quoteString(path)}, columns={'raw': 'VARCHAR'}, delim='\\x01', quote='', escape='', header=false, auto_detect=false, max_line_size=${objectSize(maxLine)})`;
+  return `read_csv(${quoteString(path)}, columns={'raw': 'VARCHAR'}, delim='\\x01', quote='', escape='', header=false, auto_detect=false, hive_partitioning=false, max_line_size=${objectSize(maxLine)})`;
 }
 
 function insertSql(
@@ -261,7 +266,7 @@ async function fillContext(
 async function contextKeys(con: DuckDBConnection, path: string, maxLine: number): Promise<ContextKey[]> {
   const rows = await queryRows(
     con,
-    `SELECT DISTINCT resourceId, operationName, category FROM read_ndjson(${quoteString(path)}, columns={resourceId: 'VARCHAR', operationName: 'VARCHAR', category: 'VARCHAR'}, maximum_object_size=${objectSize(maxLine)})`,
+    `SELECT DISTINCT resourceId, operationName, category FROM read_ndjson(${quoteString(path)}, columns={resourceId: 'VARCHAR', operationName: 'VARCHAR', category: 'VARCHAR'}, hive_partitioning=false, maximum_object_size=${objectSize(maxLine)})`,
   );
   return rows.map(([rid, op, cat]) => ({
     rid: rid === null ? null : String(rid),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -47,8 +47,11 @@ test('the DuckDB and Node load paths store the same rows, line numbers and dedup
     aks[5] = aks[5]!.replace('"stream":"stdout"', '"stream":"std\u{1F680}out"');
     assert.ok(aks[5]!.includes('\u{1F680}'));
     const raw = synth('raw', 500, 12);
+    // The layout Azure writes blobs in: DuckDB must not read `resourceId=...` as a partition column.
+    const blobDir = join(dir, 'resourceId=', 'SUBSCRIPTIONS', 'S1', 'y=2026', 'm=11', 'd=20', 'h=09');
+    mkdirSync(blobDir, { recursive: true });
     const files = [
-      join(dir, 'aks.jsonl'),
+      join(blobDir, 'PT1H.json'),
       join(dir, 'raw.jsonl'),
       join(dir, 'aks-again.jsonl'),
       join(dir, 'activity.jsonl'),
@@ -81,8 +84,8 @@ test('the DuckDB and Node load paths store the same rows, line numbers and dedup
     assert.deepEqual(lines, [
       JSON.stringify([files[3], 1, 100, '100']),
       JSON.stringify([files[2], 51, 80, '30']),
-      JSON.stringify([files[0], 1, 2000, '2000']),
       JSON.stringify([files[1], 1, 500, '500']),
+      JSON.stringify([files[0], 1, 2000, '2000']),
     ]);
     for (const t of listTables()) {
       const q = `SELECT * FROM "${t.name}" ORDER BY _id`;
