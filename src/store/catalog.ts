@@ -23,7 +23,9 @@ export async function ensureMeta(con: DuckDBConnection): Promise<void> {
   if (v === undefined) {
     await con.run(`INSERT INTO _meta VALUES ('version', ${quoteString(storeVersion)})`);
   } else if (v !== storeVersion) {
-    throw new Error(`store layout version ${String(v)} is not supported (expected ${storeVersion})`);
+    throw new Error(
+      `store layout version ${String(v)} is not supported (expected ${storeVersion}): load the files again into a new store`,
+    );
   }
 }
 
