@@ -112,7 +112,11 @@ export const canonicalColumns: readonly CanonicalColumn[] = [
   { name: 't_rrt', sql: 'TIMESTAMP' },
   { name: 't_st', sql: 'TIMESTAMP' },
   ...hotPaths.map((h) => ({ name: h.name, sql: 'VARCHAR' })),
-  /** `ok:<load token>` on rows the DuckDB load path stored (fast-load.ts); NULL on the Node path's. */
+  /**
+   * The batch that stored the row: `ok:<token>` for the DuckDB load path (fast-load.ts),
+   * `node:<token>` for a Node path batch. One dictionary entry per batch; lets a load count and check
+   * just the rows it added.
+   */
   { name: '_load', sql: 'VARCHAR' },
 ];
 
@@ -200,7 +204,7 @@ function originalLog(ev: AuditEvent): string | null {
  * order). JSON columns are written as JSON values; DuckDB stores them re-serialized, as it does on
  * the DuckDB path.
  */
-export function canonicalLine(ev: AuditEvent, keepRaw: boolean): string {
+export function canonicalLine(ev: AuditEvent, keepRaw: boolean, load: string): string {
   const v: unknown[] = [
     ev.id,
     isoOf(ev.ts),
@@ -226,7 +230,7 @@ export function canonicalLine(ev: AuditEvent, keepRaw: boolean): string {
   v.push(extra ?? null, extra ? pascalKeys(extra) : null);
   v.push(parsedIso(a?.requestReceivedTimestamp), parsedIso(a?.stageTimestamp));
   for (const h of hotPaths) v.push(a ? hotText(a[h.key], h.path) : null);
-  v.push(null);
+  v.push(load);
   const parts: string[] = [];
   for (let i = 0; i < v.length; i++) parts.push(`"c${i}":${JSON.stringify(v[i]) ?? 'null'}`);
   return `{${parts.join(',')}}`;

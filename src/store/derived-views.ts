@@ -159,6 +159,11 @@ function hotExpr(column: string, path: readonly string[], json: boolean): string
   return h?.name;
 }
 
+/** The `_events` predicate of a derived table's rows (CloudAuditEvents: its audit rows), or undefined. */
+export function derivedWhere(name: string): string | undefined {
+  return derived[name]?.where;
+}
+
 /** Whether a table is one of the audit tables derived from `_events` (given the product's columns). */
 export function isDerived(name: string): boolean {
   return derived[name] !== undefined;

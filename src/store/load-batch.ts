@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { canonicalColumns, stagedSpec } from './canonical.js';
+import { derivedWhere } from './derived-views.js';
 import { inTransaction, queryRows, quoteIdent, quoteString } from './duck.js';
 import { physicalColumns, sqlType, type StoredTable } from './schema.js';
 import type { StagedBatch } from './stager.js';
@@ -89,10 +90,18 @@ export async function recordFile(con: DuckDBConnection, f: FileRecord): Promise<
   );
 }
 
-/** Row counts of the derived audit tables (views over `_events`), in one query. */
-export async function countViews(con: DuckDBConnection, names: readonly string[]): Promise<number[]> {
+/**
+ * Rows one batch (`_load` = `load`) added to each derived audit table, from its view's predicate
+ * over just those rows (counting whole views before and after grew with the store). CloudAuditEvents'
+ * Activity rows are added by the caller from its staged insert.
+ */
+export async function countAdded(
+  con: DuckDBConnection,
+  names: readonly string[],
+  load: string,
+): Promise<number[]> {
   if (names.length === 0) return [];
-  const sql = `SELECT ${names.map((n) => `(SELECT count(*) FROM ${quoteIdent(n)})`).join(', ')}`;
+  const sql = `SELECT ${names.map((n) => `count(*) FILTER (WHERE ${derivedWhere(n) ?? 'false'})`).join(', ')} FROM _events WHERE _load = ${quoteString(load)}`;
   const rows = await queryRows(con, sql);
   return names.map((_, i) => Number(rows[0]?.[i] ?? 0));
 }
@@ -112,21 +121,17 @@ export async function ingestBatch(
 ): Promise<Map<string, number>> {
   return inTransaction(con, async () => {
     const added = new Map<string, number>();
-    const before = await countViews(con, derived);
     for (const s of batch.tables) {
       if (s.rows === 0) continue;
       const r = await con.run(insertStagedSql(s.table, s.file, cutoffIso, s.maxLine, s.target));
-      // A derived table's rows (CloudAuditEvents' Activity rows included) are counted on its view below.
-      if (!derived.includes(s.table.name))
-        added.set(s.table.name, (added.get(s.table.name) ?? 0) + r.rowsChanged);
+      added.set(s.table.name, (added.get(s.table.name) ?? 0) + r.rowsChanged);
     }
     if (batch.events > 0) {
       const r = await con.run(insertEventsSql(batch.eventsFile, cutoffIso, batch.eventsMaxLine));
       added.set('_events', r.rowsChanged);
     }
-    const after = await countViews(con, derived);
-    for (const [i, name] of derived.entries())
-      added.set(name, (added.get(name) ?? 0) + (after[i] ?? 0) - (before[i] ?? 0));
+    const fresh = await countAdded(con, derived, batch.load);
+    for (const [i, name] of derived.entries()) added.set(name, (added.get(name) ?? 0) + (fresh[i] ?? 0));
     for (const f of files) await recordFile(con, f);
     return added;
   });

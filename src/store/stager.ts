@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ export interface StagedBatch {
   readonly tables: readonly StagedTable[];
   readonly eventsFile: string;
   events: number;
+  /** `_load` of the batch's rows. */
+  readonly load: string;
   /** Longest line of `eventsFile` in UTF-16 units. */
   eventsMaxLine: number;
 }
@@ -85,6 +88,8 @@ export class Stager {
   private pending: string[] = [];
   private closed = false;
   private maxLine = 0;
+  /** `_load` of this batch's rows (canonical.ts). */
+  readonly load = `node:${randomUUID()}`;
   events = 0;
 
   constructor(
@@ -111,7 +116,7 @@ export class Stager {
     const tsIso = isoOf(ev.ts);
     this.cache.clear();
     for (const s of this.stages) s.add(ev, tsIso);
-    const line = canonicalLine(ev, this.keepRaw);
+    const line = canonicalLine(ev, this.keepRaw, this.load);
     if (line.length > this.maxLine) this.maxLine = line.length;
     this.pending.push(line);
     if (this.pending.length >= flushEvery) this.flushEvents();
@@ -145,6 +150,7 @@ export class Stager {
       })),
       eventsFile: this.eventsFile,
       events: this.events,
+      load: this.load,
       eventsMaxLine: this.maxLine,
     };
   }

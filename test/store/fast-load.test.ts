@@ -33,7 +33,7 @@ async function dump(db: string, sql: string): Promise<string[]> {
 async function loadedByDuck(db: string): Promise<number> {
   const h = await openStore(db, { readOnly: true });
   try {
-    return Number((await queryRows(h.con, `SELECT count(_load) FROM _events`))[0]?.[0]);
+    return Number((await queryRows(h.con, `SELECT count(*) FROM _events WHERE _load LIKE 'ok:%'`))[0]?.[0]);
   } finally {
     h.close();
   }
