@@ -254,3 +254,25 @@ test('the loader claims Sentinel/Defender YAML and JSON, not other files with a 
     [['minikube-user']],
   );
 });
+
+test('a Kusto detection keeps only the events its leading filters can pass, clock filters aside', async () => {
+  const { parseKusto } = await import('../../src/lang/kusto/parse-kusto.js');
+  const { kustoSchemas } = await import('../../src/detect/kusto/catalog.js');
+  const { bufferFilter } = await import('../../src/detect/kusto/kusto-detection.js');
+  // The verbatim Defender exec seed query: Timestamp > ago(1d), AKS, create, pods, 101, kube-system, exec.
+  const query = defenderSeedQueries().find((q) => q.includes('"exec"'));
+  assert.ok(query);
+  const program = parseKusto(query, kustoSchemas()).program;
+  assert.ok(program);
+  const keep = bufferFilter(program);
+  const kept = events.filter(keep);
+  // The two execs into kube-system are kept (the tunnelfront one is dropped later by the query's
+  // !startswith, not by a leading filter); the exec into default and everything else is not.
+  assert.deepEqual(
+    kept.map((ev) => `${ev.audit?.objectRef?.namespace}/${ev.audit?.objectRef?.name}`),
+    ['kube-system/coredns-5d8f6c7b9-x2x7q', 'kube-system/tunnelfront-7d9f8'],
+  );
+  // `Timestamp > ago(1d)` is not applied while buffering: it depends on each scheduled run's now.
+  const old = { ...kept[0]!, ts: Date.parse('1960-01-01T00:00:00Z') } as AuditEvent;
+  assert.equal(keep(old), true);
+});

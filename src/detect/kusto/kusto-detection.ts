@@ -12,9 +12,10 @@ import type { Diagnostic } from '../../diag/diagnostic.js';
 import { evaluateProgram } from '../../engine/kusto/evaluate.js';
 import { QueryRuntimeError } from '../../engine/kusto/regex.js';
 import { type Row, sourcesOf, toText } from '../../engine/kusto/values.js';
-import type { QueryProgram } from '../../ir/query.js';
+import { compileScanPredicates, planScans, scalarColumns } from '../../engine/kusto/scan-plan.js';
+import type { QueryProgram, Scalar } from '../../ir/query.js';
 import { forEachQueryNode } from '../../ir/walk-query.js';
-import type { AuditEvent } from '../../model/event.js';
+import type { AuditEvent, Getter } from '../../model/event.js';
 import { getTable } from '../../views/tables/index.js';
 import type { Detection, RuleRunner, RunContext } from '../detection.js';
 import { eventTableProvider, type RowCache } from './catalog.js';
@@ -162,9 +163,10 @@ export function kustoDetection(spec: KustoRuleSpec, program: QueryProgram, file:
     applies: (ev) => views.some((v) => v.accepts(ev)),
     createRunner(ctx: RunContext): RuleRunner {
       const buffer: AuditEvent[] = [];
+      const keep = bufferFilter(program);
       return {
         push(ev) {
-          if (views.some((v) => v.accepts(ev))) buffer.push(ev);
+          if (keep(ev)) buffer.push(ev);
         },
         flush() {
           runSchedule(spec, program, meta, buffer, ctx);
@@ -173,6 +175,58 @@ export function kustoDetection(spec: KustoRuleSpec, program: QueryProgram, file:
       };
     },
   };
+}
+
+/** Whether a scalar reads the clock (`ago()`, `now()`): its value changes from one scheduled run to the next. */
+function readsNow(e: Scalar): boolean {
+  let found = false;
+  const walk = (v: unknown): void => {
+    if (found || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (o.kind === 'Call' && (o.fn === 'ago' || o.fn === 'now')) found = true;
+    else for (const [k, x] of Object.entries(o)) if (k !== 'span') walk(x);
+  };
+  walk(e);
+  return found;
+}
+
+/**
+ * Which events a rule must keep until its scheduled runs: those a table it reads accepts and that
+ * pass the rule's leading `where` filters on that table (the pushed-down predicates of scan-plan.ts),
+ * except filters on the clock, which change from run to run. The runs evaluate the whole query again
+ * over what is kept, so this only drops events no run could use: the rest of a scan no longer sits in
+ * memory (the built-in pack's three Defender detections read every CloudAuditEvents row).
+ */
+export function bufferFilter(program: QueryProgram): (ev: AuditEvent) => boolean {
+  const tests: ((ev: AuditEvent) => boolean)[] = [];
+  for (const scan of planScans(program)) {
+    const view = getTable(scan.table);
+    if (!view) return () => true;
+    const predicates = scan.predicates.filter((p) => !readsNow(p));
+    const checks = compileScanPredicates({ ...scan, predicates }, 0);
+    const getters: [string, Getter][] = [];
+    for (const c of new Set(predicates.flatMap((p) => [...scalarColumns(p)]))) {
+      const g = view.column(c);
+      if (!g) return () => true;
+      getters.push([c, g]);
+    }
+    tests.push((ev) => {
+      if (!view.accepts(ev)) return false;
+      const row: Row = {};
+      for (const [c, g] of getters) row[c] = g(ev) as Row[string];
+      try {
+        return checks.every((t) => t(row));
+      } catch (e) {
+        if (e instanceof QueryRuntimeError) return true;
+        throw e;
+      }
+    });
+  }
+  return (ev) => tests.some((t) => t(ev));
 }
 
 function runSchedule(
