@@ -31,6 +31,14 @@ export interface OpenOptions {
 export const isLockError = (e: unknown): boolean =>
   e instanceof Error && /Could not set lock on file|Conflicting lock/i.test(e.message);
 
+/** How long to wait for another process's lock: the option, else AUDITSCOPE_LOCK_WAIT seconds, else 30 s. */
+function waitedMs(opts: OpenOptions): number {
+  if (opts.lockTimeoutMs !== undefined) return opts.lockTimeoutMs;
+  const text = process.env.AUDITSCOPE_LOCK_WAIT;
+  const env = text ? Number(text) : Number.NaN;
+  return Number.isFinite(env) && env >= 0 ? env * 1000 : 30_000;
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -45,7 +53,7 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
   else options['storage_compatibility_version'] = 'latest';
   if (opts.threads) options['threads'] = String(opts.threads);
   if (opts.memoryLimit) options['memory_limit'] = opts.memoryLimit;
-  const deadline = Date.now() + (opts.lockTimeoutMs ?? 30_000);
+  const deadline = Date.now() + waitedMs(opts);
   let wait = 25;
   for (;;) {
     try {
@@ -65,7 +73,12 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
         },
       };
     } catch (e) {
-      if (!isLockError(e) || Date.now() >= deadline) throw e;
+      if (!isLockError(e)) throw e;
+      if (Date.now() >= deadline)
+        throw new Error(
+          `store ${path} is locked by another process (a load holds it while it writes a batch, or a whole file DuckDB reads itself); waited ${Math.round(waitedMs(opts) / 1000)} s (AUDITSCOPE_LOCK_WAIT=SECONDS waits longer)`,
+          { cause: e },
+        );
       await sleep(wait);
       wait = Math.min(wait * 2, 500);
     }

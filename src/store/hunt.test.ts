@@ -9,6 +9,7 @@ import { syntheticScenario } from '../../test/store/synthetic.js';
 import { runKustoOver } from '../detect/kusto/run-query.js';
 import type { Row } from '../engine/kusto/values.js';
 import { listTables } from '../views/tables/index.js';
+import { openStore } from './duck.js';
 import { huntOnStore } from './hunt.js';
 import { loadEvents } from './load.js';
 
@@ -151,6 +152,34 @@ test('a hunt waits for a concurrent writer to release the store', async () => {
     const r = await huntOnStore(db, 'AKSAudit | count', { now, fallback: false });
     assert.equal(r.backend, 'sql');
     assert.deepEqual(r.rows, [{ Count: 6 }]);
+    await exited;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a store held longer than the wait says who holds it and how to wait longer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditscope-hunt-test-'));
+  try {
+    const db = join(dir, 's.duckdb');
+    await loadEvents(db, syntheticScenario());
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DuckDBInstance } from '@duckdb/node-api';
+         const i = await DuckDBInstance.create(${JSON.stringify(db)}); const c = await i.connect();
+         await c.run('SELECT 1'); process.stdout.write('locked\\n'); setTimeout(() => { c.closeSync(); i.closeSync(); }, 1500);`,
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'], env: childEnv() },
+    );
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    await assert.rejects(openStore(db, { readOnly: true, lockTimeoutMs: 200 }), (e: Error) => {
+      assert.match(e.message, /is locked by another process .*AUDITSCOPE_LOCK_WAIT/);
+      return true;
+    });
     await exited;
   } finally {
     rmSync(dir, { recursive: true, force: true });
