@@ -129,26 +129,36 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * Another process opens the store read-write for `ms` (the write lock); resolves once it holds it,
+ * with a promise of its exit.
+ */
+async function holdLock(db: string, ms: number): Promise<{ readonly exited: Promise<unknown> }> {
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { DuckDBInstance } from '@duckdb/node-api';
+       const i = await DuckDBInstance.create(${JSON.stringify(db)}); const c = await i.connect();
+       await c.run('SELECT 1'); process.stdout.write('locked\\n'); setTimeout(() => { c.closeSync(); i.closeSync(); }, ${ms});`,
+    ],
+    // Without the test runner's NODE_TEST_CONTEXT, or the child would run as a test-runner child.
+    { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'], env: childEnv() },
+  );
+  const exited = new Promise((resolve) => holder.once('exit', resolve));
+  await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+  // Wrapped: an async function returning the promise itself would wait for the exit.
+  return { exited };
+}
+
 test('a hunt waits for a concurrent writer to release the store', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'auditscope-hunt-test-'));
   try {
     const db = join(dir, 's.duckdb');
     await loadEvents(db, syntheticScenario());
     // Another process takes the write lock (as `auditscope load` does for a batch) and says so.
-    const holder = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { DuckDBInstance } from '@duckdb/node-api';
-         const i = await DuckDBInstance.create(${JSON.stringify(db)}); const c = await i.connect();
-         await c.run('SELECT 1'); process.stdout.write('locked\\n'); setTimeout(() => { c.closeSync(); i.closeSync(); }, 800);`,
-      ],
-      // Without the test runner's NODE_TEST_CONTEXT, or the child would run as a test-runner child.
-      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'], env: childEnv() },
-    );
-    const exited = new Promise((resolve) => holder.once('exit', resolve));
-    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const { exited } = await holdLock(db, 800);
     const r = await huntOnStore(db, 'AKSAudit | count', { now, fallback: false });
     assert.equal(r.backend, 'sql');
     assert.deepEqual(r.rows, [{ Count: 6 }]);
@@ -163,19 +173,7 @@ test('a store held longer than the wait says who holds it and how to wait longer
   try {
     const db = join(dir, 's.duckdb');
     await loadEvents(db, syntheticScenario());
-    const holder = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { DuckDBInstance } from '@duckdb/node-api';
-         const i = await DuckDBInstance.create(${JSON.stringify(db)}); const c = await i.connect();
-         await c.run('SELECT 1'); process.stdout.write('locked\\n'); setTimeout(() => { c.closeSync(); i.closeSync(); }, 1500);`,
-      ],
-      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'], env: childEnv() },
-    );
-    const exited = new Promise((resolve) => holder.once('exit', resolve));
-    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const { exited } = await holdLock(db, 1500);
     await assert.rejects(openStore(db, { readOnly: true, lockTimeoutMs: 200 }), (e: Error) => {
       assert.match(e.message, /is locked by another process .*AUDITSCOPE_LOCK_WAIT/);
       return true;

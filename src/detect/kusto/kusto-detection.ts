@@ -180,17 +180,10 @@ export function kustoDetection(spec: KustoRuleSpec, program: QueryProgram, file:
 /** Whether a scalar reads the clock (`ago()`, `now()`): its value changes from one scheduled run to the next. */
 function readsNow(e: Scalar): boolean {
   let found = false;
-  const walk = (v: unknown): void => {
-    if (found || v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    const o = v as Record<string, unknown>;
+  forEachQueryNode(e, (o) => {
     if (o.kind === 'Call' && (o.fn === 'ago' || o.fn === 'now')) found = true;
-    else for (const [k, x] of Object.entries(o)) if (k !== 'span') walk(x);
-  };
-  walk(e);
+    return !found;
+  });
   return found;
 }
 
