@@ -63,7 +63,7 @@ export function fastFormat(firstLine: string): FastFormat | undefined {
  * the Node path stores).
  */
 const auditStruct = `{${auditKeys
-  .map((k) => `'${k}': ${auditTextKeys.has(k) ? `m['${k}']->>'$'` : `nullif(m['${k}'], 'null'::JSON)`}`)
+  .map((k) => `'${k}': ${auditTextKeys.has(k) ? `__m['${k}']->>'$'` : `nullif(__m['${k}'], 'null'::JSON)`}`)
   .join(', ')}}`;
 const envSpec =
   '{"category":"VARCHAR","resourceId":"VARCHAR","operationName":"VARCHAR","properties":{"log":"VARCHAR","pod":"VARCHAR","containerID":"VARCHAR","stream":"VARCHAR"}}';
@@ -206,7 +206,7 @@ function checkSql(format: FastFormat, ctx: ContextSql, token: string): string {
     WHEN a.requestReceivedTimestamp IS NOT NULL AND NOT regexp_full_match(a.requestReceivedTimestamp, ${isoUtc}) THEN 'time'
     WHEN ${ctx.column('provider')} IS NULL THEN 'context'
     WHEN (a.requestObject IS NOT NULL AND ${openers('a.requestObject')} >= ${defaultLimits.maxDepth}) OR (a.responseObject IS NOT NULL AND ${openers('a.responseObject')} >= ${defaultLimits.maxDepth}) THEN 'depth'
-    WHEN cardinality(m) <> ${auditKeys.map((k) => `(m['${k}'] IS NOT NULL)::INTEGER`).join(' + ')} THEN 'keys'
+    WHEN cardinality(__m) <> ${auditKeys.map((k) => `(__m['${k}'] IS NOT NULL)::INTEGER`).join(' + ')} THEN 'keys'
     ELSE 'ok'
   END || ${quoteString(`:${token}`)}`;
 }
@@ -240,7 +240,7 @@ function insertSql(
   const log = format === 'aks' ? 'e.properties.log' : 'raw';
   return (
     `INSERT INTO _events (${cols.join(', ')}) ` +
-    `WITH lines AS (SELECT line, raw FROM _fast_lines), src AS (${src}), ev AS (SELECT line, raw, e, m, ${auditStruct} AS a FROM (SELECT *, json_transform(${log}, '"MAP(VARCHAR, JSON)"') AS m FROM src)) ` +
+    `WITH lines AS (SELECT line, raw FROM _fast_lines), src AS (${src}), ev AS (SELECT line, raw, e, __m, ${auditStruct} AS a FROM (SELECT *, json_transform(${log}, '"MAP(VARCHAR, JSON)"') AS __m FROM src)) ` +
     `SELECT ${list.join(', ')} FROM ev ${ctx.join}`
   );
 }
