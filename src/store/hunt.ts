@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { hasErrors, type Diagnostic } from '../diag/diagnostic.js';
+import { type Diagnostic, hasErrors } from '../diag/diagnostic.js';
 import { evaluateProgram } from '../engine/kusto/evaluate.js';
 import type { Row } from '../engine/kusto/values.js';
 import type { ColumnDef, QueryProgram } from '../ir/query.js';
@@ -8,7 +8,7 @@ import { parseKusto } from '../lang/kusto/parse-kusto.js';
 import type { TableSchema } from '../lang/kusto/schema.js';
 import { readCatalog } from './catalog.js';
 import { openStore } from './duck.js';
-import { readTableRows, toRecords } from './result-values.js';
+import { columnsToRecords, readTableRows } from './result-values.js';
 import type { StoredTable } from './schema.js';
 import { compileProgram } from './sql/compile-query.js';
 import type { Unsupported } from './sql/unsupported.js';
@@ -111,7 +111,7 @@ export async function huntOnStore(
         const r = await h.con.runAndReadAll(compiled.sql);
         return {
           columns: compiled.columns,
-          rows: toRecords(r.getRows(), compiled.columns),
+          rows: columnsToRecords(r.getColumns(), compiled.columns, r.currentRowCount),
           sql: compiled.sql,
           backend: 'sql',
           notes,

