@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Diagnostic, hasErrors } from '../diag/diagnostic.js';
 import { evaluateProgram } from '../engine/kusto/evaluate.js';
 import type { Row } from '../engine/kusto/values.js';
@@ -8,7 +9,7 @@ import { parseKusto } from '../lang/kusto/parse-kusto.js';
 import type { TableSchema } from '../lang/kusto/schema.js';
 import { readCatalog } from './catalog.js';
 import { openStore } from './duck.js';
-import { columnsToRecords, readTableRows } from './result-values.js';
+import { columnsToRecords, jsonRowsSql, jsonToRecords, readTableRows } from './result-values.js';
 import type { StoredTable } from './schema.js';
 import { compileProgram } from './sql/compile-query.js';
 import type { Unsupported } from './sql/unsupported.js';
@@ -108,10 +109,9 @@ export async function huntOnStore(
           diagnostics,
         };
       try {
-        const r = await h.con.runAndReadAll(compiled.sql);
         return {
           columns: compiled.columns,
-          rows: columnsToRecords(r.getColumns(), compiled.columns, r.currentRowCount),
+          rows: await readResult(h.con, compiled.sql, compiled.columns),
           sql: compiled.sql,
           backend: 'sql',
           notes,
@@ -172,4 +172,22 @@ export function tablesOf(p: QueryProgram): Set<string> {
     return true;
   });
   return out;
+}
+
+/**
+ * Runs compiled SQL and reads its rows: as one JSON text per row (result-values.ts `jsonRowsSql`),
+ * else, when that form fails (a value JSON cannot carry), column by column.
+ */
+async function readResult(
+  con: DuckDBConnection,
+  sql: string,
+  columns: readonly ColumnDef[],
+): Promise<Record<string, unknown>[]> {
+  try {
+    const r = await con.runAndReadAll(jsonRowsSql(sql, columns));
+    return jsonToRecords(r.getColumns()[0] ?? [], columns);
+  } catch {
+    const r = await con.runAndReadAll(sql);
+    return columnsToRecords(r.getColumns(), columns, r.currentRowCount);
+  }
 }
