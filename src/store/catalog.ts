@@ -1,13 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, quoteIdent, quoteString } from './duck.js';
 import { caeActivityTable, createDerivedViewSql } from './derived-views.js';
+import { queryRows, quoteIdent, quoteString } from './duck.js';
 import {
   createTableSql,
   metaDdl,
   physicalColumns,
+  type StoredTable,
   sqlType,
   storeVersion,
-  type StoredTable,
 } from './schema.js';
 
 /**

@@ -164,11 +164,6 @@ export function derivedWhere(name: string): string | undefined {
   return derived[name]?.where;
 }
 
-/** Whether a table is one of the audit tables derived from `_events` (given the product's columns). */
-export function isDerived(name: string): boolean {
-  return derived[name] !== undefined;
-}
-
 /**
  * The SELECT computing a derived table's physical columns (`_id`, `_ts`, columns, hot columns) from
  * `_events`, or undefined for a table that is stored physically.

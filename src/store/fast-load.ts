@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { AuditEvent } from '../model/event.js';
+import { isAksRecord } from '../ingest/aks-diagnostic.js';
 import { armCluster, isArc } from '../ingest/resource-id.js';
 import { defaultLimits } from '../ingest/types.js';
+import type { AuditEvent } from '../model/event.js';
 import { auditKeys } from '../views/tables/index.js';
 import {
   auditColumn,
@@ -43,13 +44,10 @@ export function fastFormat(firstLine: string): FastFormat | undefined {
   }
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
   const r = o as Record<string, unknown>;
-  const p = r.properties;
   if (
-    typeof r.category === 'string' &&
-    r.category.startsWith('kube-audit') &&
-    p !== null &&
-    typeof p === 'object' &&
-    typeof (p as Record<string, unknown>).log === 'string'
+    isAksRecord(r) &&
+    (r.category as string).startsWith('kube-audit') &&
+    typeof (r.properties as Record<string, unknown>).log === 'string'
   )
     return 'aks';
   if (r.kind === 'Event' && typeof r.apiVersion === 'string' && r.apiVersion.startsWith('audit.k8s.io'))

@@ -1,3 +1,6 @@
+import { auditKeys } from '../views/tables/index.js';
+import { auditTextKeys } from './canonical.js';
+
 /**
  * Paths inside dynamic columns that hunts filter on most (performance.md section 7: shred every
  * field the KQL translator may reference; query-time JSON extraction is 150-380x slower). Each is
@@ -42,13 +45,7 @@ export function jsonPartsFor(_table: string, column: string): readonly (readonly
   return column === 'RawEventData' ? rawEventDataParts : [];
 }
 
-const rawEventDataParts: readonly (readonly string[])[] = [
-  ['User'],
-  ['ImpersonatedUser'],
-  ['SourceIPs'],
-  ['ObjectRef'],
-  ['ResponseStatus'],
-  ['RequestObject'],
-  ['ResponseObject'],
-  ['Annotations'],
-];
+/** The Event's object-valued keys (the JSON columns of `_events`), PascalCased as in RawEventData. */
+const rawEventDataParts: readonly (readonly string[])[] = auditKeys
+  .filter((k) => !auditTextKeys.has(k))
+  .map((k) => [k.charAt(0).toUpperCase() + k.slice(1)]);

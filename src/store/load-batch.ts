@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { canonicalColumns, stagedSpec } from './canonical.js';
 import { derivedWhere } from './derived-views.js';
 import { inTransaction, queryRows, quoteIdent, quoteString } from './duck.js';
-import { physicalColumns, sqlType, type StoredTable } from './schema.js';
+import { physicalColumns, type StoredTable, sqlType } from './schema.js';
 import type { StagedBatch } from './stager.js';
 
 /** A loaded file, recorded in `_files` in the same transaction as its last batch. */

@@ -5,8 +5,8 @@ import type { ColumnDef } from '../ir/query.js';
 import { ensureMeta, ensureTable } from './catalog.js';
 import { inTransaction, openStore } from './duck.js';
 import { insertStagedSql } from './load-batch.js';
-import { planTable } from './schema.js';
 import { RowEncoder } from './row-line.js';
+import { planTable } from './schema.js';
 
 /**
  * Stores rows of an arbitrary KQL table (not derived from audit events): `datatable`-like inputs,

@@ -7,8 +7,8 @@ import { syntheticEvent, syntheticScenario, syntheticViews } from '../../test/st
 import type { AuditEvent } from '../model/event.js';
 import { openStore, queryRows } from './duck.js';
 import { storeInfo } from './info.js';
-import { ingestBatch } from './load-batch.js';
 import { loadEvents, loadFiles, planViews } from './load.js';
+import { ingestBatch } from './load-batch.js';
 import type { FileReader } from './sources.js';
 import { Stager } from './stager.js';
 

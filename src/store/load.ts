@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { defaultLimits } from '../ingest/types.js';
 import type { AuditEvent } from '../model/event.js';
-import { ensureMeta, ensureTable } from './catalog.js';
 import { getTable } from '../views/tables/index.js';
+import { ensureMeta, ensureTable } from './catalog.js';
 import { derivedSelect } from './derived-views.js';
 import { openStore, queryRows, quoteIdent, type StoreHandle } from './duck.js';
-import { defaultLimits } from '../ingest/types.js';
 import { dropLines, type FastFormat, fastFormat, fastLoadFile, stageLines } from './fast-load.js';
 import { type FileScan, scanFile } from './file-scan.js';
 import { countAdded, type FileRecord, ingestBatch, recordFile } from './load-batch.js';

@@ -92,24 +92,10 @@ const nonFinite: Readonly<Record<string, number>> = { inf: Infinity, '-inf': -In
 
 /** One value of a `jsonRowsSql` row in IR values (what `fromSql` gives for the cell). */
 function fromJson(v: unknown, t: KType): unknown {
-  if (v === null || v === undefined) return t === 'string' ? '' : null;
-  switch (t) {
-    case 'datetime':
-      return new Date(Number(v) / 1000);
-    case 'dynamic':
-      return v;
-    case 'bool':
-      return Boolean(v);
-    case 'int':
-    case 'long':
-    case 'real':
-    case 'decimal':
-    case 'timespan':
-      return typeof v === 'string' ? (nonFinite[v.toLowerCase()] ?? Number(v)) : Number(v);
-    case 'string':
-    case 'guid':
-      return String(v);
-  }
+  if (t === 'dynamic') return v ?? null; // already parsed with the row
+  if (typeof v === 'string' && t !== 'string' && t !== 'guid' && t !== 'datetime' && t !== 'bool')
+    return nonFinite[v.toLowerCase()] ?? Number(v);
+  return fromSql((v ?? null) as DuckDBValue, t);
 }
 
 /** Rows of a `jsonRowsSql` result as records keyed by KQL column name. */

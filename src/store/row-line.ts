@@ -142,5 +142,3 @@ export function encodeValue(v: unknown, t: KType): unknown {
       return null;
   }
 }
-
-export { isoOf };

@@ -1,6 +1,6 @@
 import type { ColumnDef, KType } from '../ir/query.js';
-import { quoteIdent } from './duck.js';
 import { eventsDdl } from './canonical.js';
+import { quoteIdent } from './duck.js';
 import { hotPathsFor, jsonPartsFor } from './hot-paths.js';
 
 /**

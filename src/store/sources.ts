@@ -1,5 +1,5 @@
-import type { KType } from '../ir/query.js';
 import { ingest } from '../ingest/index.js';
+import type { KType } from '../ir/query.js';
 import type { AuditEvent } from '../model/event.js';
 import { listTables } from '../views/tables/index.js';
 

@@ -3,9 +3,9 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEvent } from '../model/event.js';
-import { canonicalLine } from './canonical.js';
+import { canonicalLine, isoOf } from './canonical.js';
 import { caeActivityTable } from './derived-views.js';
-import { isoOf, RowEncoder } from './row-line.js';
+import { RowEncoder } from './row-line.js';
 import type { StoredTable } from './schema.js';
 import type { TableViewLike } from './sources.js';
 

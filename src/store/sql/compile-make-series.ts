@@ -1,7 +1,7 @@
 import type { Query } from '../../ir/query.js';
 import { compileAggregate } from './aggregates.js';
-import { compileScalar } from './compile-scalar.js';
 import type { OrderedRel, QueryCompiler } from './compile-query.js';
+import { compileScalar } from './compile-scalar.js';
 import type { Rel, RelCol } from './relation.js';
 import { unsupported } from './unsupported.js';
 import { asNumber, literalSql } from './values.js';

@@ -1,12 +1,12 @@
 import type { ColumnDef, NamedExpr, Query, QueryProgram, Scalar, SortKey } from '../../ir/query.js';
 import type { StoredTable } from '../schema.js';
-import { compileScalar, type ScalarCtx } from './compile-scalar.js';
-import { duckdbDialect, type SqlDialect } from './dialect.js';
-import { compileJoin, compileUnion } from './compile-set-ops.js';
 import { compileMakeSeries } from './compile-make-series.js';
-import { compileParse, compileSummarize } from './compile-summarize.js';
-import { referencedColumns } from './referenced-columns.js';
 import { compileMvApply, compileMvExpand } from './compile-mv-expand.js';
+import { compileScalar, type ScalarCtx } from './compile-scalar.js';
+import { compileJoin, compileUnion } from './compile-set-ops.js';
+import { compileParse, compileSummarize } from './compile-summarize.js';
+import { duckdbDialect, type SqlDialect } from './dialect.js';
+import { referencedColumns } from './referenced-columns.js';
 import type { Rel, RelCol, RelHot } from './relation.js';
 import { type Unsupported, UnsupportedError, unsupported } from './unsupported.js';
 import { asText, castType, literalSql, materialize, type SqlValue } from './values.js';

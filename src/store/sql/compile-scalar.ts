@@ -1,8 +1,8 @@
 import type { BinaryOp, KType, Query, Scalar } from '../../ir/query.js';
 import type { SqlDialect } from './dialect.js';
+import type { Rel, RelCol, RelHot } from './relation.js';
 import { compileCall } from './scalar-functions.js';
 import { compileHasAny, compileStrOp } from './string-ops.js';
-import type { Rel, RelCol, RelHot } from './relation.js';
 import { unsupported } from './unsupported.js';
 import {
   asBool,

@@ -1,7 +1,7 @@
 import type { KType, Query } from '../../ir/query.js';
 import { compileAggregate } from './aggregates.js';
-import { compileScalar } from './compile-scalar.js';
 import type { OrderedRel, QueryCompiler } from './compile-query.js';
+import { compileScalar } from './compile-scalar.js';
 import type { RelCol } from './relation.js';
 import { asText, castType } from './values.js';
 
