@@ -16,7 +16,18 @@ export interface FileScan {
   readonly irregular: boolean;
   /** The first line's text (at most 1 MiB), for sniffing the format. */
   readonly firstLine: string;
+  /**
+   * Sum over lines of line number x byte length, modulo `orderModulus`: DuckDB computes the same
+   * over the rows it read, which proves it kept them in file order (up to swaps of equal lengths).
+   */
+  readonly orderSum: number;
 }
+
+/** A prime below 2^26, so a product of two residues stays exact in a double. */
+export const orderModulus = 67_108_859;
+
+const orderTerm = (line: number, len: number): number =>
+  ((line % orderModulus) * (len % orderModulus)) % orderModulus;
 
 const chunkSize = 8 * 1024 * 1024;
 
@@ -33,6 +44,7 @@ export function scanFile(path: string): FileScan {
   let lineStart = 0; // file offset of the current line
   let offset = 0;
   let irregular = false;
+  let orderSum = 0;
   let firstLine: string | undefined;
   let head: Buffer[] = [];
   let headBytes = 0;
@@ -62,6 +74,7 @@ export function scanFile(path: string): FileScan {
         if (len === 0) irregular = true;
         if (len > maxLine) maxLine = len;
         lines++;
+        orderSum = (orderSum + orderTerm(lines, len)) % orderModulus;
         lineStart = at + 1;
         i = b.indexOf(10, i + 1);
       }
@@ -73,12 +86,14 @@ export function scanFile(path: string): FileScan {
   if (offset > lineStart) {
     lines++;
     maxLine = Math.max(maxLine, offset - lineStart);
+    orderSum = (orderSum + orderTerm(lines, offset - lineStart)) % orderModulus;
   }
   return {
     sha256: h.digest('hex'),
     lines,
     maxLine,
     irregular,
+    orderSum,
     firstLine: firstLine ?? Buffer.concat(head).toString('utf8'),
   };
 }
