@@ -234,14 +234,32 @@ interface StoreHandleLike {
  * (parseKusto -> compileProgram -> SQL on a read-only connection). Parser warm; latency includes
  * parse, compile, execution and fetching the rows.
  */
-async function storeHunter(
-  db: string,
-): Promise<{ kind: string; run: (q: string, now: number) => Promise<unknown>; close(): void }> {
+async function storeHunter(db: string): Promise<{
+  kind: string;
+  run: (q: string, now: number) => Promise<unknown>;
+  runKeptOpen?: (q: string, now: number) => Promise<unknown>;
+  close(): void | Promise<void>;
+}> {
   try {
     const huntOnStore = await findEntry('store hunt entry', [['../src/store/hunt.js', 'huntOnStore']]);
     const parseKusto = await findEntry('Kusto front end', parseCandidates);
     parseKusto('print x = 1', []); // warm the parser: its cold start is measured on its own
-    return { kind: 'huntOnStore', run: async (query, now) => huntOnStore(db, query, { now }), close() {} };
+    const closeReaders = await findEntry('store readers', [
+      ['../src/store/reader-cache.js', 'closeStoreReaders'],
+    ]).catch(() => undefined);
+    return {
+      kind: 'huntOnStore',
+      run: async (query, now) => huntOnStore(db, query, { now }),
+      ...(closeReaders
+        ? {
+            runKeptOpen: async (query: string, now: number) =>
+              huntOnStore(db, query, { now, keepOpenMs: 60_000 }),
+          }
+        : {}),
+      close: async () => {
+        await closeReaders?.();
+      },
+    };
   } catch (e) {
     if (!(e instanceof Skip)) throw e;
   }
@@ -287,7 +305,11 @@ async function storeHunter(
   };
 }
 
-/** Seed hunts on the store: median latency of each query over `repeat` runs (after one warm-up). */
+/**
+ * Seed hunts on the store: median latency of each query over `repeat` runs (after one warm-up),
+ * opening the store per hunt (as one `auditscope hunt --db` does) and, when the hunter can, with the
+ * store kept open between hunts (as `serve` does).
+ */
 export async function huntStore(
   db: string,
   queries: readonly string[],
@@ -297,27 +319,44 @@ export async function huntStore(
   const t0 = sec();
   const h = await storeHunter(db);
   const t1 = sec();
-  const perQuery: { medianSeconds: number; rows: number; error?: string; backend?: string }[] = [];
+  const perQuery: {
+    medianSeconds: number;
+    keptOpenSeconds?: number;
+    rows: number;
+    error?: string;
+    backend?: string;
+  }[] = [];
+  const median = async (run: () => Promise<unknown>): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const a = sec();
+      await run();
+      times.push(sec() - a);
+    }
+    times.sort((a, b) => a - b);
+    return times[times.length >> 1] ?? Number.NaN;
+  };
   try {
     for (const query of queries) {
       const first = await h.run(query, now);
       const err = errorsOf(first);
-      const times: number[] = [];
-      for (let i = 0; i < repeat && !err; i++) {
-        const a = sec();
-        await h.run(query, now);
-        times.push(sec() - a);
+      const open = err ? Number.NaN : await median(() => h.run(query, now));
+      let kept: number | undefined;
+      if (!err && h.runKeptOpen) {
+        const keptOpen = h.runKeptOpen;
+        await keptOpen(query, now);
+        kept = await median(() => keptOpen(query, now));
       }
-      times.sort((a, b) => a - b);
       perQuery.push({
-        medianSeconds: times[times.length >> 1] ?? Number.NaN,
+        medianSeconds: open,
+        ...(kept === undefined ? {} : { keptOpenSeconds: kept }),
         rows: rowsOf(first),
         error: err,
         backend: (first as { backend?: string } | undefined)?.backend,
       });
     }
   } finally {
-    h.close();
+    await h.close();
   }
   return { seconds: sec() - t1, setupSeconds: t1 - t0, info: { hunter: h.kind, perQuery } };
 }

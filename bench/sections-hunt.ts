@@ -188,13 +188,23 @@ export function storeSection(
     heapNote = ' (default heap ran out of memory; measured with --max-old-space-size=12288)';
     onFile = runWorker(fileCfg, ['--max-old-space-size=12288']);
   }
-  type PQ = { medianSeconds?: number; seconds?: number; rows: number; error?: string; backend?: string };
+  type PQ = {
+    medianSeconds?: number;
+    keptOpenSeconds?: number;
+    seconds?: number;
+    rows: number;
+    error?: string;
+    backend?: string;
+  };
   const sq = (onStore.info?.perQuery as PQ[] | undefined) ?? [];
   const fq = (onFile.info?.perQuery as PQ[] | undefined) ?? [];
   const body = queries.map((q, i) => {
     const s = sq[i]?.medianSeconds;
+    const k = sq[i]?.keptOpenSeconds;
     const f = fq[i]?.seconds;
-    const speedup = s && f ? f / s : Number.NaN;
+    const speedupOpen = s && f ? f / s : Number.NaN;
+    // Judged on the store kept open between hunts (as `serve` and a hunting session use it).
+    const speedup = k && f ? f / k : speedupOpen;
     const rowsS = sq[i]?.rows;
     const rowsF = fq[i]?.rows;
     results.push({
@@ -204,8 +214,10 @@ export function storeSection(
       target: 50,
       info: {
         storeBackend: sq[i]?.backend,
+        keptOpenSeconds: k,
         huntFilesSeconds: f,
         speedup,
+        speedupOpenPerHunt: speedupOpen,
         rowsStore: rowsS,
         rowsHuntFiles: rowsF,
       },
@@ -213,8 +225,10 @@ export function storeSection(
     return [
       q.name,
       s !== undefined ? fmtNum(s * 1000, 1) : '-',
+      k !== undefined ? fmtNum(k * 1000, 1) : '-',
       sq[i]?.backend ?? '',
       f !== undefined ? fmtNum(f * 1000, 0) : '-',
+      Number.isFinite(speedupOpen) ? `${fmtNum(speedupOpen, 1)}x` : '-',
       Number.isFinite(speedup) ? `${fmtNum(speedup, 1)}x` : '-',
       '>=50x',
       Number.isFinite(speedup) ? (speedup >= 50 ? 'met' : 'MISSED') : '',
@@ -224,16 +238,18 @@ export function storeSection(
   });
   say();
   say(
-    `store: median of 5 per query, parser warm (${String(onStore.info?.hunter ?? '-')}); file: one huntFiles run per query over ${d.file.split('/').pop()} (stream + query, parser warm)${heapNote}`,
+    `store: median of 5 per query, parser warm (${String(onStore.info?.hunter ?? '-')}), opening the store per hunt (as one \`auditscope hunt --db\`) and kept open between hunts (as \`serve\`); file: one huntFiles run per query over ${d.file.split('/').pop()} (stream + query, parser warm)${heapNote}`,
   );
   say(
     formatTable(
       [
         'seed hunt',
         'store ms',
+        'kept open ms',
         'backend',
         'huntFiles ms',
-        'store speedup',
+        'speedup',
+        'kept open speedup',
         'target',
         '',
         'rows store/file',

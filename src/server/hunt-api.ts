@@ -62,6 +62,9 @@ function rowsJson(columns: readonly ColumnDef[], rows: readonly Record<string, u
   });
 }
 
+/** How long the UI keeps a `--db` store open after a hunt. */
+export const storeKeepOpenMs = 2_000;
+
 /**
  * Runs a KQL hunt over the events in memory (or, with `db`, over a DuckDB store) and shapes the
  * answer for the UI. Never throws on a bad query: problems are diagnostics with positions.
@@ -76,7 +79,9 @@ export async function runHunt(
   const now = opts.now ?? Date.now();
   if (opts.db) {
     const { huntOnStore } = await import('../store/hunt.js');
-    const r = await huntOnStore(opts.db, query, { now });
+    // The store stays open briefly between hunts: the next one skips the open and finds DuckDB's
+    // block cache warm (a load in another process waits at most this long after the last hunt).
+    const r = await huntOnStore(opts.db, query, { now, keepOpenMs: storeKeepOpenMs });
     return {
       columns: r.columns.map((c) => ({ name: c.name, type: c.type })),
       rows: rowsJson(r.columns, r.rows),

@@ -272,6 +272,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
         clearTimeout(timer);
       }
       await service.close();
+      if (config.db) await (await import('../store/reader-cache.js')).closeStoreReaders();
     },
   };
 }

@@ -14,6 +14,8 @@ export interface StoreHandle {
   readonly path: string;
   readonly readOnly: boolean;
   readonly con: DuckDBConnection;
+  /** The DuckDB instance, for more connections to the same open store (reader-cache.ts). */
+  readonly instance: DuckDBInstance;
   close(): void;
 }
 
@@ -65,6 +67,7 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
         path,
         readOnly: opts.readOnly === true,
         con,
+        instance,
         close() {
           if (closed) return;
           closed = true;

@@ -7,8 +7,7 @@ import type { ColumnDef, QueryProgram } from '../ir/query.js';
 import { forEachQueryNode } from '../ir/walk-query.js';
 import { parseKusto } from '../lang/kusto/parse-kusto.js';
 import type { TableSchema } from '../lang/kusto/schema.js';
-import { readCatalog } from './catalog.js';
-import { openStore } from './duck.js';
+import { withStoreReader } from './reader-cache.js';
 import { columnsToRecords, jsonRowsSql, jsonToRecords, readTableRows } from './result-values.js';
 import type { StoredTable } from './schema.js';
 import { compileProgram } from './sql/compile-query.js';
@@ -25,6 +24,11 @@ export interface HuntOptions {
   readonly lockTimeoutMs?: number;
   /** File name for diagnostics. */
   readonly file?: string;
+  /**
+   * Keep the store open this long after the hunt, for the next hunt of this process to reuse
+   * (reader-cache.ts; `serve` does). Default: close at once.
+   */
+  readonly keepOpenMs?: number;
 }
 
 export interface HuntResult {
@@ -79,67 +83,75 @@ export async function huntOnStore(
       diagnostics: [{ code: 'SQL002', severity: 'error', message }],
     };
   }
-  const h = await openStore(dbFile, {
-    readOnly: true,
-    ...(opts.lockTimeoutMs ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
+  return withStoreReader(
+    dbFile,
+    {
+      ...(opts.lockTimeoutMs ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
+      ...(opts.keepOpenMs ? { keepOpenMs: opts.keepOpenMs } : {}),
+    },
+    ({ con, catalog }) => huntWith(con, catalog, queryText, now, opts),
+  );
+}
+
+async function huntWith(
+  con: DuckDBConnection,
+  catalog: ReadonlyMap<string, StoredTable>,
+  queryText: string,
+  now: number,
+  opts: HuntOptions,
+): Promise<HuntResult> {
+  const parsed = parseKusto(queryText, storeSchemas(catalog), opts.file ? { file: opts.file } : {});
+  const diagnostics = [...parsed.diagnostics];
+  const none = (notes: string[] = []): HuntResult => ({
+    columns: [],
+    rows: [],
+    backend: 'none',
+    notes,
+    diagnostics,
   });
-  try {
-    const catalog = await readCatalog(h.con);
-    const parsed = parseKusto(queryText, storeSchemas(catalog), opts.file ? { file: opts.file } : {});
-    const diagnostics = [...parsed.diagnostics];
-    const none = (notes: string[] = []): HuntResult => ({
-      columns: [],
-      rows: [],
-      backend: 'none',
-      notes,
-      diagnostics,
-    });
-    if (!parsed.program || hasErrors(diagnostics)) return none();
-    const program = parsed.program;
-    const compiled = compileProgram(program, catalog, { nowMs: now });
-    const notes: string[] = [];
-    if (compiled.kind === 'Sql') {
-      if (opts.explain)
-        return {
-          columns: compiled.columns,
-          rows: [],
-          sql: compiled.sql,
-          backend: 'none',
-          notes,
-          diagnostics,
-        };
-      try {
-        return {
-          columns: compiled.columns,
-          rows: await readResult(h.con, compiled.sql, compiled.columns),
-          sql: compiled.sql,
-          backend: 'sql',
-          notes,
-          diagnostics,
-        };
-      } catch (e) {
-        // A runtime failure in SQL (e.g. a regex DuckDB rejects) is answered by the in-memory engine.
-        notes.push(`SQL failed (${(e as Error).message.split('\n')[0]}); ran in memory instead`);
-        if (opts.fallback === false) {
-          const message = (e as Error).message.split('\n')[0] ?? 'SQL failed';
-          // DuckDB reports a bad RE2 pattern as invalid input: the runtime error the in-memory engine gives.
-          const code = /^Invalid Input Error/.test(message) ? 'KUS030' : 'SQL001';
-          diagnostics.push({ code, severity: 'error', message, source: queryText });
-          return { ...none(notes), sql: compiled.sql };
-        }
+  if (!parsed.program || hasErrors(diagnostics)) return none();
+  const program = parsed.program;
+  const compiled = compileProgram(program, catalog, { nowMs: now });
+  const notes: string[] = [];
+  if (compiled.kind === 'Sql') {
+    if (opts.explain)
+      return {
+        columns: compiled.columns,
+        rows: [],
+        sql: compiled.sql,
+        backend: 'none',
+        notes,
+        diagnostics,
+      };
+    try {
+      return {
+        columns: compiled.columns,
+        rows: await readResult(con, compiled.sql, compiled.columns),
+        sql: compiled.sql,
+        backend: 'sql',
+        notes,
+        diagnostics,
+      };
+    } catch (e) {
+      // A runtime failure in SQL (e.g. a regex DuckDB rejects) is answered by the in-memory engine.
+      notes.push(`SQL failed (${(e as Error).message.split('\n')[0]}); ran in memory instead`);
+      if (opts.fallback === false) {
+        const message = (e as Error).message.split('\n')[0] ?? 'SQL failed';
+        // DuckDB reports a bad RE2 pattern as invalid input: the runtime error the in-memory engine gives.
+        const code = /^Invalid Input Error/.test(message) ? 'KUS030' : 'SQL001';
+        diagnostics.push({ code, severity: 'error', message, source: queryText });
+        return { ...none(notes), sql: compiled.sql };
       }
-    } else {
-      notes.push(`SQL backend cannot run ${compiled.feature} (${compiled.reason}); ran in memory instead`);
-      if (opts.explain || opts.fallback === false) return { ...none(notes), unsupported: compiled };
     }
-    return {
-      ...(await runInMemory(h.con, catalog, program, now, diagnostics, queryText)),
-      notes,
-      ...(compiled.kind === 'Unsupported' ? { unsupported: compiled } : {}),
-    };
-  } finally {
-    h.close();
+  } else {
+    notes.push(`SQL backend cannot run ${compiled.feature} (${compiled.reason}); ran in memory instead`);
+    if (opts.explain || opts.fallback === false) return { ...none(notes), unsupported: compiled };
   }
+  return {
+    ...(await runInMemory(con, catalog, program, now, diagnostics, queryText)),
+    notes,
+    ...(compiled.kind === 'Unsupported' ? { unsupported: compiled } : {}),
+  };
 }
 
 async function runInMemory(

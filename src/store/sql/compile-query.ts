@@ -2,7 +2,7 @@ import type { ColumnDef, NamedExpr, Query, QueryProgram, Scalar, SortKey } from 
 import type { StoredTable } from '../schema.js';
 import { compileMakeSeries } from './compile-make-series.js';
 import { compileMvApply, compileMvExpand } from './compile-mv-expand.js';
-import { compileScalar, type ScalarCtx } from './compile-scalar.js';
+import { compileScalar, compileWhere, type ScalarCtx } from './compile-scalar.js';
 import { compileJoin, compileUnion } from './compile-set-ops.js';
 import { compileParse, compileSummarize } from './compile-summarize.js';
 import { duckdbDialect, type SqlDialect } from './dialect.js';
@@ -205,8 +205,7 @@ export class QueryCompiler {
       }
       case 'Where': {
         const input = this.query(q.input);
-        const pred = this.scalar(input, q.predicate);
-        const cond = pred.type === 'bool' && !pred.path ? pred.sql : `(${asText(d, pred)} = 'true')`;
+        const cond = compileWhere(this.scalarCtx(input), q.predicate);
         return {
           ...input,
           from: this.select(['*'], input, ` WHERE ${cond}`),

@@ -244,6 +244,22 @@ function comparable(ctx: ScalarCtx, l: SqlValue, r: SqlValue): [string, string] 
   return [l.sql, r.sql];
 }
 
+/**
+ * The condition of a `where`: the predicate as compileScalar gives it, except that its top-level
+ * conjuncts drop the `coalesce(..., false)` that makes a comparison with null false. A WHERE drops a
+ * row whose condition is NULL as it drops a false one, so the result is the same, and DuckDB can push
+ * a plain `column = constant` into the table scan (zone maps, dictionary-level filtering).
+ */
+export function compileWhere(ctx: ScalarCtx, e: Scalar, conjunct = false): string {
+  if (e.kind === 'Binary' && e.op === 'and')
+    return `(${compileWhere(ctx, e.left, true)} AND ${compileWhere(ctx, e.right, true)})`;
+  if (e.kind === 'Binary' && (e.op === 'eq' || e.op === 'eq_ci'))
+    return equality(ctx, compileScalar(ctx, e.left), compileScalar(ctx, e.right), e.op === 'eq_ci');
+  const v = compileScalar(ctx, e);
+  if (conjunct) return asBool(ctx.d, v);
+  return v.type === 'bool' && !v.path ? v.sql : `(${asText(ctx.d, v)} = 'true')`;
+}
+
 function equality(ctx: ScalarCtx, l: SqlValue, r: SqlValue, ci: boolean): string {
   const [a, b] = comparable(ctx, l, r);
   return ci ? `(lower(${a}) = lower(${b}))` : `(${a} = ${b})`;
