@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore, queryRows } from './duck.js';
-import { dropLines, stageLines } from './fast-load.js';
-import { orderModulus, scanFile } from './file-scan.js';
+import { stagedInOrder, stageLines } from './fast-load.js';
+import { firstLineOf, orderModulus, scanFile, scanFileAsync } from './file-scan.js';
 
 // Synthetic lines of different lengths, one beyond the BMP (bytes, not characters, are counted).
 const lines = ['{"a":1}', '{"bb":"x\u{1F680}"}', '{"c":[1,2,3]}', '{}', '{"dddd":"long enough"}'];
@@ -38,17 +38,46 @@ test('the DuckDB path stages lines in file order and refuses them when the order
     const h = await openStore(join(dir, 's.duckdb'));
     try {
       const scan = scanFile(path);
-      assert.equal(await stageLines(h.con, path, scan), true);
+      assert.equal(await stageLines(h.con, path, scan.maxLine), true);
+      assert.equal(await stagedInOrder(h.con, scan), true);
       const staged = await queryRows(h.con, 'SELECT rowid + 1, raw FROM _fast_lines ORDER BY rowid');
       assert.deepEqual(
         staged.map(([n, raw]) => [Number(n), raw]),
         lines.map((l, i) => [i + 1, l]),
       );
-      await dropLines(h.con);
-      // A scan of other content (here: the lines reversed) must not pass for this file.
+      // A scan of other content (here: the lines reversed, or one line fewer) must not pass for this file.
       const reversed = { ...scan, orderSum: expectedSum([...lines].reverse()) };
       assert.notEqual(reversed.orderSum, scan.orderSum);
-      assert.equal(await stageLines(h.con, path, reversed), false);
+      assert.equal(await stagedInOrder(h.con, reversed), false);
+      assert.equal(await stagedInOrder(h.con, { ...scan, lines: scan.lines - 1 }), false);
+    } finally {
+      h.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('scanFileAsync gives what scanFile gives; firstLineOf reads only the first line', async () => {
+  await withFile(`${lines.join('\n')}\n`, async (path) => {
+    assert.deepEqual(await scanFileAsync(path), scanFile(path));
+    assert.equal(firstLineOf(path), lines[0]);
+  });
+  await withFile('', async (path) => {
+    assert.deepEqual(await scanFileAsync(path), scanFile(path));
+    assert.equal(firstLineOf(path), '');
+  });
+});
+
+test('a line longer than the reader limit fails the staged read (the load then reads again)', async () => {
+  const long = `{"k":"${'x'.repeat(1 << 21)}"}`;
+  await withFile(`${lines[0]}\n${long}\n`, async (path) => {
+    const dir = mkdtempSync(join(tmpdir(), 'auditscope-stage-'));
+    const h = await openStore(join(dir, 's.duckdb'));
+    try {
+      const scan = scanFile(path);
+      assert.equal(await stageLines(h.con, path, Buffer.byteLength(firstLineOf(path))), false);
+      assert.equal(await stageLines(h.con, path, scan.maxLine), true);
+      assert.equal(await stagedInOrder(h.con, scan), true);
     } finally {
       h.close();
       rmSync(dir, { recursive: true, force: true });

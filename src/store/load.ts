@@ -7,8 +7,15 @@ import { getTable } from '../views/tables/index.js';
 import { ensureMeta, ensureTable } from './catalog.js';
 import { derivedSelect } from './derived-views.js';
 import { openStore, queryRows, quoteIdent, type StoreHandle } from './duck.js';
-import { dropLines, type FastFormat, fastFormat, fastLoadFile, stageLines } from './fast-load.js';
-import { type FileScan, scanFile } from './file-scan.js';
+import {
+  dropLines,
+  type FastFormat,
+  fastFormat,
+  fastLoadFile,
+  stagedInOrder,
+  stageLines,
+} from './fast-load.js';
+import { type FileScan, firstLineOf, scanFile, scanFileAsync } from './file-scan.js';
 import { countAdded, type FileRecord, ingestBatch, recordFile } from './load-batch.js';
 import { pruneStore } from './retention.js';
 import { planTable, type StoredTable } from './schema.js';
@@ -108,7 +115,8 @@ const fastMaxLine = defaultLimits.maxLineBytes;
 
 /**
  * One file through DuckDB (fast-load.ts) in its own transaction with its `_files` record; the rows
- * added per table, or undefined (nothing changed) when the file must take the Node path.
+ * added per table, or undefined (nothing changed) when the file must take the Node path. `staged`:
+ * the session's connection already holds the file's lines (read while the file was hashed).
  */
 async function fastLoad(
   session: FastSession,
@@ -119,10 +127,12 @@ async function fastLoad(
   planned: readonly PlannedView[],
   opts: LoadOptions,
   cutoffIso: string | undefined,
+  staged: boolean,
 ): Promise<Map<string, number> | undefined> {
   const h = await session.open();
   try {
-    if (!(await stageLines(h.con, path, scan))) return undefined;
+    if (!staged && !(await stageLines(h.con, path, scan.maxLine))) return undefined;
+    if (!(await stagedInOrder(h.con, scan))) return undefined;
     const derived = planned.filter((p) => p.derived).map((p) => p.table.name);
     await h.con.run('BEGIN TRANSACTION');
     try {
@@ -307,9 +317,22 @@ export async function loadFiles(
         outcomes.push({ path, status: 'unchanged', records: 0, events: 0, quarantined: 0 });
         continue;
       }
-      const scan = scanFile(path);
+      // A file whose first line is a fast format: DuckDB reads its lines while Node hashes it
+      // (1M records: 1.9 s for both instead of 2.5 s one after the other); the lines are used only if
+      // the scan then says the file can take the DuckDB path.
+      const head = fast ? firstLineOf(path) : '';
+      let staged = false;
+      let scan: FileScan;
+      if (fastFormat(head)) {
+        await pipe.drain();
+        const h = await session.open();
+        // A line longer than the first one's reader limit fails this read: fastLoad reads again.
+        const read = stageLines(h.con, path, Buffer.byteLength(head));
+        [scan, staged] = await Promise.all([scanFileAsync(path), read]);
+      } else scan = scanFile(path);
       const sha256 = scan.sha256;
       if (!opts.force && known.hashes.has(sha256)) {
+        if (staged) await dropLines((await session.open()).con);
         outcomes.push({ path, status: 'duplicate', records: 0, events: 0, quarantined: 0 });
         pipe.fileDone({
           path,
@@ -339,7 +362,7 @@ export async function loadFiles(
           added: 0,
           quarantined: 0,
         };
-        const done = await fastLoad(session, path, scan, fmt, file, planned, opts, cutoffIso);
+        const done = await fastLoad(session, path, scan, fmt, file, planned, opts, cutoffIso, staged);
         if (done) {
           for (const [k, v] of done) pipe.added.set(k, (pipe.added.get(k) ?? 0) + v);
           pipe.batches++;

@@ -115,6 +115,26 @@ test('retention applies the same way on both paths', async () => {
   }
 });
 
+test('a line longer than the first one (2 MiB) is read again with a larger limit, on the DuckDB path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditscope-fast-'));
+  try {
+    const raw = synth('raw', 50, 21);
+    const big = JSON.parse(raw[7]!) as Record<string, unknown>;
+    big['annotations'] = { 'example.com/note': 'x'.repeat(2 << 20) };
+    raw[7] = JSON.stringify(big);
+    const file = join(dir, 'raw.jsonl');
+    writeFileSync(file, `${raw.join('\n')}\n`);
+    const a = await loadFiles(join(dir, 'a.duckdb'), [file]);
+    const b = await loadFiles(join(dir, 'b.duckdb'), [file], { fast: false });
+    assert.deepEqual(a.added, b.added);
+    assert.equal(await loadedByDuck(join(dir, 'a.duckdb')), 50);
+    const q = `SELECT * EXCLUDE (_load) FROM _events ORDER BY _id`;
+    assert.deepEqual(await dump(join(dir, 'a.duckdb'), q), await dump(join(dir, 'b.duckdb'), q));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('many clusters in one file, Arc among them: same rows on both paths', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'auditscope-fast-'));
   try {
