@@ -261,7 +261,9 @@ function main(): void {
     });
   if (data && o.only.has('kusto')) guard('kusto', () => kustoSection(data, queries, rounds));
   if (o.only.has('store'))
-    guard('store', () => storeSection(dataset(o.storeEvents), o.storeEvents, queries, o.reuseStore));
+    guard('store', () =>
+      storeSection(dataset(o.storeEvents), o.storeEvents, queries, o.reuseStore, Math.min(o.rounds, 3)),
+    );
   if (data && o.only.has('peers'))
     guard('peers', () => {
       header('peers', 'other engines on the same file, when installed (never required)');
