@@ -187,7 +187,7 @@ export function tablesOf(p: QueryProgram): Set<string> {
 }
 
 /**
- * Runs compiled SQL and reads its rows: as one JSON text per row (result-values.ts `jsonRowsSql`),
+ * Runs compiled SQL and reads its rows: as JSON texts of 2,048 rows each (result-values.ts `jsonRowsSql`),
  * else, when that form fails (a value JSON cannot carry), column by column.
  */
 async function readResult(

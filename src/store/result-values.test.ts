@@ -22,7 +22,7 @@ const columns: ColumnDef[] = [
   { name: 'N', type: 'real' },
 ];
 
-test('rows read as one JSON text each equal rows read column by column', async () => {
+test('rows read as JSON texts equal rows read column by column', async () => {
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
   try {
@@ -35,6 +35,27 @@ test('rows read as one JSON text each equal rows read column by column', async (
     assert.equal(got[1]?.R, Infinity);
     assert.equal(got[1]?.S, '');
     assert.deepStrictEqual(got[0]?.D, { k: [1, 2] });
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+});
+
+test('a result of several JSON texts keeps the query order (5,000 rows, sorted descending)', async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  try {
+    const ordered = `SELECT CAST(i AS DOUBLE) AS "__out0", 'r' || i AS "__out1" FROM range(5000) t(i) ORDER BY i DESC`;
+    const cols: ColumnDef[] = [
+      { name: 'N', type: 'long' },
+      { name: 'S', type: 'string' },
+    ];
+    const byColumn = await con.runAndReadAll(ordered);
+    const want = columnsToRecords(byColumn.getColumns(), cols, byColumn.currentRowCount);
+    const asJson = await con.runAndReadAll(jsonRowsSql(ordered, cols));
+    assert.ok(asJson.currentRowCount > 1, 'more than one text');
+    assert.deepStrictEqual(jsonToRecords(asJson.getColumns()[0] ?? [], cols), want);
+    assert.equal(want[0]?.N, 4999);
   } finally {
     con.closeSync();
     instance.closeSync();

@@ -63,55 +63,83 @@ export function columnsToRecords(
   return out;
 }
 
+/** Rows per JSON text in `jsonRowsSql`. */
+const rowsPerText = 2048;
+
 /**
- * The compiled query wrapped so DuckDB returns one JSON text per row (keys `c0..cN` for its output
- * columns `__out0..`): one value a row crosses into JS instead of one per cell, about 2.3x faster
- * for large results (1M rows x 8 columns: 3.1 s vs 7.6 s). Non-finite doubles travel as text.
+ * The compiled query wrapped so DuckDB returns its rows as JSON: each row a JSON array of its output
+ * columns (`__out0..`), 2,048 rows joined per text (a `[...]` list without its brackets), in the
+ * query's order. Crossing into JS costs per value more than per byte: 1M rows x 8 columns took 2.0 s
+ * to convert as one text per row and 0.15 s as 489 texts, then 0.4-0.5 s to parse either way; one
+ * value per cell was slower still (7.6 s). Non-finite doubles travel as text.
  */
 export function jsonRowsSql(sql: string, columns: readonly ColumnDef[]): string {
-  const fields = columns.map((c, i) => {
+  const values = columns.map((c, i) => {
     const x = `_r."__out${i}"`;
     switch (c.type) {
       case 'dynamic':
-        return `c${i} := CAST(${x} AS JSON)`;
+        return `CAST(${x} AS JSON)`;
       case 'int':
       case 'long':
       case 'real':
       case 'decimal':
       case 'timespan':
-        return `c${i} := CASE WHEN ${x} IS NULL OR isfinite(${x}) THEN to_json(${x}) ELSE to_json(CAST(${x} AS VARCHAR)) END`;
+        return `CASE WHEN ${x} IS NULL OR isfinite(${x}) THEN to_json(${x}) ELSE to_json(CAST(${x} AS VARCHAR)) END`;
       default:
-        return `c${i} := ${x}`;
+        return x;
     }
   });
-  if (fields.length === 0) return `SELECT '{}' FROM (${sql}) _r`;
-  return `SELECT CAST(to_json(struct_pack(${fields.join(', ')})) AS VARCHAR) FROM (${sql}) _r`;
+  const row = values.length ? `CAST(json_array(${values.join(', ')}) AS VARCHAR)` : `'[]'`;
+  const group = `(_n - 1) // ${rowsPerText}`;
+  return `SELECT string_agg(_j, ',' ORDER BY _n) FROM (SELECT row_number() OVER () AS _n, ${row} AS _j FROM (${sql}) _r) GROUP BY ${group} ORDER BY ${group}`;
 }
 
 const nonFinite: Readonly<Record<string, number>> = { inf: Infinity, '-inf': -Infinity, nan: Number.NaN };
 
-/** One value of a `jsonRowsSql` row in IR values (what `fromSql` gives for the cell). */
-function fromJson(v: unknown, t: KType): unknown {
-  if (t === 'dynamic') return v ?? null; // already parsed with the row
-  if (typeof v === 'string' && t !== 'string' && t !== 'guid' && t !== 'datetime' && t !== 'bool')
-    return nonFinite[v.toLowerCase()] ?? Number(v);
-  return fromSql((v ?? null) as DuckDBValue, t);
+type Convert = (v: unknown) => unknown;
+
+const number: Convert = (v) =>
+  typeof v === 'number' ? v : v == null ? null : (nonFinite[String(v).toLowerCase()] ?? Number(v));
+
+/** How a value of a `jsonRowsSql` row becomes an IR value (what `fromSql` gives for the cell). */
+function converter(t: KType): Convert {
+  switch (t) {
+    case 'dynamic':
+      return (v) => v ?? null; // already parsed with the row
+    case 'string':
+      return (v) => (typeof v === 'string' ? v : v == null ? '' : String(v));
+    case 'guid':
+      return (v) => (v == null ? null : String(v));
+    case 'datetime':
+      return (v) => (v == null ? null : new Date(Number(v) / 1000));
+    case 'bool':
+      return (v) => (v == null ? null : Boolean(v));
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal':
+    case 'timespan':
+      return number;
+  }
 }
 
-/** Rows of a `jsonRowsSql` result as records keyed by KQL column name. */
+/** Rows of a `jsonRowsSql` result (its texts, in order) as records keyed by KQL column name. */
 export function jsonToRecords(
   texts: readonly DuckDBValue[],
   columns: readonly ColumnDef[],
 ): Record<string, unknown>[] {
-  const keys = columns.map((_, i) => `c${i}`);
-  return texts.map((text) => {
-    const j = JSON.parse(String(text)) as Record<string, unknown>;
-    const o: Record<string, unknown> = {};
-    columns.forEach((c, i) => {
-      o[c.name] = fromJson(j[keys[i] as string], c.type);
-    });
-    return o;
-  });
+  const names = columns.map((c) => c.name);
+  const convert = columns.map((c) => converter(c.type));
+  const out: Record<string, unknown>[] = [];
+  for (const text of texts) {
+    const rows = JSON.parse(`[${String(text)}]`) as unknown[][];
+    for (const r of rows) {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) o[names[i] as string] = (convert[i] as Convert)(r[i]);
+      out.push(o);
+    }
+  }
+  return out;
 }
 
 /**
