@@ -56,6 +56,9 @@ export function kustoSection(
   inMemorySecondary(main, queries, now, rows);
 }
 
+/** Above this many events the store section does not compare with the in-memory engine (it holds every event). */
+const inMemoryStoreLimit = 1_000_000;
+
 /** Above this many events the store section runs each seed hunt once and skips huntFiles. */
 const bigStore = 2_000_000;
 
@@ -191,6 +194,11 @@ export function storeSection(
     heapNote = ' (default heap ran out of memory; measured with --max-old-space-size=12288)';
     onFile = runWorker(fileCfg, ['--max-old-space-size=12288']);
   }
+  // The in-memory engine on the same data: readEvents once, then each query over the held events.
+  const onMem =
+    d.meta.events <= inMemoryStoreLimit
+      ? runWorker({ mode: 'hunt', file: d.file, queries: texts, now }, ['--max-old-space-size=16384'])
+      : undefined;
   type PQ = {
     medianSeconds?: number;
     keptOpenSeconds?: number;
@@ -201,6 +209,8 @@ export function storeSection(
   };
   const sq = (onStore.info?.perQuery as PQ[] | undefined) ?? [];
   const fq = (onFile.info?.perQuery as PQ[] | undefined) ?? [];
+  const mq = (onMem?.info?.perQuery as PQ[] | undefined) ?? [];
+  const readSeconds = Number(onMem?.info?.readSeconds ?? Number.NaN);
   const body = queries.map((q, i) => {
     const s = sq[i]?.medianSeconds;
     const k = sq[i]?.keptOpenSeconds;
@@ -208,6 +218,9 @@ export function storeSection(
     const speedupOpen = s && f ? f / s : Number.NaN;
     // Judged on the store kept open between hunts (as `serve` and a hunting session use it).
     const speedup = k && f ? f / k : speedupOpen;
+    const m = mq[i]?.seconds;
+    const vsMem = k && m ? m / k : Number.NaN;
+    const vsMemRead = k && m ? (m + readSeconds) / k : Number.NaN;
     const rowsS = sq[i]?.rows;
     const rowsF = fq[i]?.rows;
     results.push({
@@ -221,6 +234,10 @@ export function storeSection(
         huntFilesSeconds: f,
         speedup,
         speedupOpenPerHunt: speedupOpen,
+        inMemorySeconds: m,
+        inMemoryReadSeconds: readSeconds,
+        speedupVsInMemory: vsMem,
+        speedupVsInMemoryInclRead: vsMemRead,
         rowsStore: rowsS,
         rowsHuntFiles: rowsF,
       },
@@ -233,6 +250,9 @@ export function storeSection(
       f !== undefined ? fmtNum(f * 1000, 0) : '-',
       Number.isFinite(speedupOpen) ? `${fmtNum(speedupOpen, 1)}x` : '-',
       Number.isFinite(speedup) ? `${fmtNum(speedup, 1)}x` : '-',
+      m !== undefined ? fmtNum(m * 1000, 0) : '-',
+      Number.isFinite(vsMem) ? `${fmtNum(vsMem, 1)}x` : '-',
+      Number.isFinite(vsMemRead) ? `${fmtNum(vsMemRead, 1)}x` : '-',
       '>=50x',
       Number.isFinite(speedup) ? (speedup >= 50 ? 'met' : 'MISSED') : '',
       `${rowsS ?? '-'} / ${rowsF ?? '-'}${rowsS !== undefined && rowsF !== undefined && rowsS !== rowsF ? ' DIFFER' : ''}`,
@@ -253,6 +273,9 @@ export function storeSection(
         'huntFiles ms',
         'speedup',
         'kept open speedup',
+        'in-memory ms',
+        'x in-memory',
+        'x in-memory incl. read',
         'target',
         '',
         'rows store/file',
@@ -263,5 +286,11 @@ export function storeSection(
   );
   if (!onStore.ok) say(`  store hunts: skipped: ${why(onStore)}`);
   if (!onFile.ok) say(`  huntFiles hunts: skipped: ${why(onFile)}`);
+  if (onMem?.ok)
+    say(
+      `  in-memory engine: readEvents ${fmtNum(readSeconds, 1)} s once (peak RSS ${fmtInt(onMem.rssMB)} MB), then each query over the held events (one run); "x in-memory" compares the store kept open with the query alone, "incl. read" with read + query`,
+    );
+  else if (onMem) say(`  in-memory engine: skipped: ${why(onMem)}`);
+  else say(`  in-memory engine: not run above ${fmtInt(inMemoryStoreLimit)} events`);
   say(`  peak RSS MB: store hunts ${fmtInt(onStore.rssMB)}, huntFiles hunts ${fmtInt(onFile.rssMB)}`);
 }
