@@ -35,6 +35,10 @@ function binValue(v: Value, size: Value, t: KType, at?: number): Value {
   return Math.floor((n - base) / s) * s + base;
 }
 
+/** The `format_datetime` specifiers, longest first (the SQL backend compiles the same tokens). */
+export const datetimeFormatTokens =
+  /yyyy|yy|MM|M|dd|d|HH|H|hh|h|mm|m|ss|s|fffffff|ffffff|fffff|ffff|fff|ff|f|tt/g;
+
 function formatDatetime(d: Date, fmt: string): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const ms = d.getUTCMilliseconds();
@@ -62,10 +66,7 @@ function formatDatetime(d: Date, fmt: string): string {
     f: String(Math.floor(ms / 100)),
     tt: d.getUTCHours() < 12 ? 'AM' : 'PM',
   };
-  return fmt.replace(
-    /yyyy|yy|MM|M|dd|d|HH|H|hh|h|mm|m|ss|s|fffffff|ffffff|fffff|ffff|fff|ff|f|tt/g,
-    (t) => tokens[t] ?? t,
-  );
+  return fmt.replace(datetimeFormatTokens, (t) => tokens[t] ?? t);
 }
 
 const startOf = (d: Date, unit: 'day' | 'week' | 'month' | 'year', offset = 0): Date => {

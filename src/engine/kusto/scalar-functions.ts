@@ -49,7 +49,8 @@ function urlDecode(s: string): string {
   }
 }
 
-function ipv4ToInt(ip: string): number | null {
+/** An IPv4 address as a number (the text trimmed as JS trims), or null when it is not one. */
+export function ipv4ToInt(ip: string): number | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());
   if (!m) return null;
   const parts = m.slice(1).map(Number);
@@ -57,16 +58,29 @@ function ipv4ToInt(ip: string): number | null {
   return (((parts[0] ?? 0) << 24) >>> 0) + ((parts[1] ?? 0) << 16) + ((parts[2] ?? 0) << 8) + (parts[3] ?? 0);
 }
 
-function inRange(ip: string, cidr: string): boolean | null {
-  const [base, bitsText] = cidr.split('/');
-  const a = ipv4ToInt(ip);
-  const b = ipv4ToInt(base ?? '');
-  if (a === null || b === null) return null;
+/**
+ * A CIDR range as its masked base and mask, or null when the text is not one.
+ * @example ipv4Range('10.0.0.0/8') // { base: 167772160, mask: 4278190080 }
+ */
+export function ipv4Range(cidr: string): { readonly base: number; readonly mask: number } | null {
+  const [baseText, bitsText] = cidr.split('/');
+  const b = ipv4ToInt(baseText ?? '');
+  if (b === null) return null;
   const bits = bitsText === undefined ? 32 : Number(bitsText);
   if (!(bits >= 0 && bits <= 32)) return null;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (a & mask) >>> 0 === (b & mask) >>> 0;
+  return { base: (b & mask) >>> 0, mask };
 }
+
+function inRange(ip: string, cidr: string): boolean | null {
+  const a = ipv4ToInt(ip);
+  const r = ipv4Range(cidr);
+  if (a === null || r === null) return null;
+  return (a & r.mask) >>> 0 === r.base;
+}
+
+/** The private IPv4 ranges `ipv4_is_private` checks. */
+export const privateIpv4Ranges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
 
 function extractGroup(re: string, group: number, text: string): string | null {
   const m = re2OrThrow(re).matcher(text);
@@ -257,7 +271,7 @@ export const scalarFns: Readonly<Record<string, ScalarFn>> = {
   ipv4_is_private: ([v]) => {
     const ip = str(v).split('/')[0] ?? '';
     if (ipv4ToInt(ip) === null) return null;
-    return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].some((c) => inRange(ip, c));
+    return privateIpv4Ranges.some((c) => inRange(ip, c));
   },
   ipv4_is_in_range: ([v, c]) => inRange(str(v), str(c)),
   has_any_index: ([v, arr]) => {

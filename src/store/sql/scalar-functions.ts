@@ -1,5 +1,8 @@
+import { datetimeFormatTokens } from '../../engine/kusto/datetime-functions.js';
+import { ipv4Range, privateIpv4Ranges } from '../../engine/kusto/scalar-functions.js';
 import type { Scalar } from '../../ir/query.js';
 import type { ScalarCtx } from './compile-scalar.js';
+import type { SqlDialect } from './dialect.js';
 import { unsupported } from './unsupported.js';
 import {
   asBool,
@@ -14,6 +17,68 @@ import {
 } from './values.js';
 
 type Call = Extract<Scalar, { kind: 'Call' }>;
+
+/** The characters JS `String#trim` removes (WhiteSpace and LineTerminator), as an RE2 class. */
+const jsSpace =
+  '[\\t\\n\\v\\f\\r \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]';
+
+/** SQL of an IPv4 text as a number, NULL when it is not an address (as scalar-functions.ts `ipv4ToInt`). */
+function ipv4Int(d: SqlDialect, text: string): string {
+  const ip = `regexp_replace(${text}, ${d.quoteString(`^${jsSpace}+|${jsSpace}+$`)}, '', 'g')`;
+  const parts = `TRY_CAST(string_split(${ip}, '.') AS BIGINT[])`;
+  return `(CASE WHEN regexp_full_match(${ip}, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}') AND list_max(${parts}) <= 255 THEN ${parts}[1] * 16777216 + ${parts}[2] * 65536 + ${parts}[3] * 256 + ${parts}[4] END)`;
+}
+
+/** SQL: the address number `ip` lies in `range` (false for an invalid range). */
+const inRangeSql = (ip: string, range: { readonly base: number; readonly mask: number } | null): string =>
+  range ? `((${ip} & ${range.mask}) = ${range.base})` : 'false';
+
+const pad = (x: string, n: number): string => `lpad(CAST(${x} AS VARCHAR), ${n}, '0')`;
+
+/** SQL text of one `format_datetime` specifier of timestamp `t` (as datetime-functions.ts prints it). */
+function formatPart(t: string, token: string): string {
+  const ms = `(millisecond(${t}) % 1000)`;
+  const h12 = `(CASE WHEN hour(${t}) % 12 = 0 THEN 12 ELSE hour(${t}) % 12 END)`;
+  switch (token) {
+    case 'yyyy':
+      return `CAST(year(${t}) AS VARCHAR)`;
+    case 'yy':
+      return pad(`year(${t}) % 100`, 2);
+    case 'MM':
+      return pad(`month(${t})`, 2);
+    case 'M':
+      return `CAST(month(${t}) AS VARCHAR)`;
+    case 'dd':
+      return pad(`day(${t})`, 2);
+    case 'd':
+      return `CAST(day(${t}) AS VARCHAR)`;
+    case 'HH':
+      return pad(`hour(${t})`, 2);
+    case 'H':
+      return `CAST(hour(${t}) AS VARCHAR)`;
+    case 'hh':
+      return pad(h12, 2);
+    case 'h':
+      return `CAST(${h12} AS VARCHAR)`;
+    case 'mm':
+      return pad(`minute(${t})`, 2);
+    case 'm':
+      return `CAST(minute(${t}) AS VARCHAR)`;
+    case 'ss':
+      return pad(`second(${t})`, 2);
+    case 's':
+      return `CAST(second(${t}) AS VARCHAR)`;
+    case 'ff':
+      return pad(`${ms} // 10`, 2);
+    case 'f':
+      return `CAST(${ms} // 100 AS VARCHAR)`;
+    case 'tt':
+      return `(CASE WHEN hour(${t}) < 12 THEN 'AM' ELSE 'PM' END)`;
+    default:
+      // fff and longer: milliseconds, then zeros.
+      return `(${pad(ms, 3)} || '${'0'.repeat(token.length - 3)}')`;
+  }
+}
 
 const usPerMs = 1000;
 // 0001-01-01T00:00:00Z in epoch microseconds: KQL bins datetimes from .NET tick 0 (kusto.md 1.6).
@@ -328,6 +393,26 @@ export function compileCall(ctx: ScalarCtx, e: Call, sub: (x: Scalar) => SqlValu
       const eod = `(date_trunc('day', ${t}) + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND)`;
       return out(off ? `(${eod} + to_days(${off}))` : eod);
     }
+    case 'format_datetime': {
+      const f = e.args[1] ? sub(e.args[1]) : undefined;
+      if (typeof f?.literal !== 'string')
+        return unsupported(
+          'format_datetime with a computed format',
+          'the format is compiled from a literal',
+          e.span,
+        );
+      const t = arg(0).sql;
+      const parts: string[] = [];
+      let at = 0;
+      for (const m of f.literal.matchAll(datetimeFormatTokens)) {
+        if (m.index > at) parts.push(d.quoteString(f.literal.slice(at, m.index)));
+        parts.push(formatPart(t, m[0]));
+        at = m.index + m[0].length;
+      }
+      if (at < f.literal.length) parts.push(d.quoteString(f.literal.slice(at)));
+      // The in-memory engine holds milliseconds: finer digits print as zeros there, and here.
+      return out(`CASE WHEN ${t} IS NULL THEN '' ELSE ${parts.length ? parts.join(' || ') : "''"} END`);
+    }
     case 'datetime_diff': {
       const part = partOf(e, 0);
       return out(`CAST(date_diff(${d.quoteString(part)}, ${arg(2).sql}, ${arg(1).sql}) AS BIGINT)`);
@@ -394,9 +479,24 @@ export function compileCall(ctx: ScalarCtx, e: Call, sub: (x: Scalar) => SqlValu
       return col ? out(d.quoteIdent(col.ident)) : arg(1);
     }
     case 'ipv4_is_private': {
-      const s = text(0);
+      const ip = ipv4Int(d, `split_part(${str(0)}, '/', 1)`);
+      const tests = privateIpv4Ranges.map((c) => inRangeSql(ip, ipv4Range(c)));
+      return out(`CASE WHEN ${ip} IS NULL THEN NULL ELSE (${tests.join(' OR ')}) END`);
+    }
+    case 'ipv4_is_in_range': {
+      const cidr = e.args[1] ? sub(e.args[1]) : undefined;
+      if (typeof cidr?.literal !== 'string')
+        return unsupported(
+          'ipv4_is_in_range with a computed range',
+          'the range is parsed from a literal',
+          e.span,
+        );
+      const range = ipv4Range(cidr.literal);
+      const ip = ipv4Int(d, str(0));
       return out(
-        `${d.regexMatch(s, d.quoteString('^(10\\.|192\\.168\\.|172\\.(1[6-9]|2[0-9]|3[01])\\.)[0-9.]+(/[0-9]+)?$'))}`,
+        range
+          ? `CASE WHEN ${ip} IS NULL THEN NULL ELSE ${inRangeSql(ip, range)} END`
+          : 'CAST(NULL AS BOOLEAN)',
       );
     }
     case 'row_number': {
