@@ -90,7 +90,8 @@ test('explain returns the SQL without running; unsupported queries fall back to 
     // The hot path is read from its shredded column, not parsed from JSON.
     assert.match(ex.sql ?? '', /"_h_ObjectRef_resource" = 'pods'/);
     // KQL prints reals in a .NET format SQL does not reproduce.
-    const q = 'AKSAudit | extend r = tostring(todouble(ResponseStatus.code) / 7) | summarize n = count() by r';
+    const q =
+      'AKSAudit | extend r = tostring(todouble(ResponseStatus.code) / 7) | summarize n = count() by r';
     const fb = await huntOnStore(db, q, { now });
     assert.equal(fb.backend, 'memory');
     assert.equal(fb.unsupported?.feature, 'tostring(real)');

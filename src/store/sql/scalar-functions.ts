@@ -507,6 +507,26 @@ export function compileCall(ctx: ScalarCtx, e: Call, sub: (x: Scalar) => SqlValu
       const start = e.args.length ? ` + ${asNumber(d, arg(0))} - 1` : '';
       return out(`(row_number() OVER (ORDER BY ${order.sql})${start})`);
     }
+    case 'prev':
+    case 'next': {
+      // prev(x [, offset [, default]]): x on the row `offset` before (after) this one, in the sort order.
+      const order = (ctx.rel as { order?: { sql: string } }).order;
+      const off = e.args[1];
+      if (!order || (off && (off.kind !== 'Literal' || typeof off.value !== 'number')))
+        return unsupported(`function ${e.fn}`, 'needs a sorted input and a literal offset', e.span);
+      const k = off?.kind === 'Literal' ? Number(off.value) : 1;
+      const dflt = e.args.length > 2 ? `, ${materialize(d, arg(2))}` : '';
+      const fn = e.fn === 'prev' ? 'lag' : 'lead';
+      return out(`${fn}(${materialize(d, arg(0))}, ${k}${dflt}) OVER (ORDER BY ${order.sql})`);
+    }
+    case 'row_cumsum': {
+      // Running sum in the sort order; a null term adds nothing (the in-memory engine adds 0).
+      const order = (ctx.rel as { order?: { sql: string } }).order;
+      if (!order || e.args.length > 1)
+        return unsupported('function row_cumsum', 'needs a sorted input and no restart argument', e.span);
+      const sum = `sum(coalesce(${asNumber(d, arg(0))}, 0)) OVER (ORDER BY ${order.sql} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+      return out(e.type === 'long' || e.type === 'int' ? `CAST(${sum} AS BIGINT)` : `CAST(${sum} AS DOUBLE)`);
+    }
     default:
       return unsupported(`function ${e.fn}`, 'not compiled to SQL', e.span);
   }
