@@ -112,6 +112,23 @@ export type AggFn =
  *   (`*` already expanded); `names[0]` names the extremum column, `names[i]` the value of `args[i]`.
  * - `percentiles(x, p1, p2)`: one column per percentile, `names[i]` for `args[i+1]`.
  */
+/** The `Ref` name a `top-nested` level's aggregate reads: the rows of one partition. */
+export const topNestedRows = 'TopNestedRows';
+
+/** One `top-nested` clause. */
+export interface TopNestedLevel {
+  /** How many values to keep per partition (all when absent). */
+  readonly count?: Scalar;
+  /** The partitioning value; `name` is its output column. */
+  readonly key: NamedExpr;
+  /** `with others = value`. */
+  readonly others?: Scalar;
+  /** Over the rows of one partition (`Ref` topNestedRows): one row holding column `aggName`. */
+  readonly aggregate: Query;
+  readonly aggName: string;
+  readonly desc: boolean;
+}
+
 export interface Aggregate {
   readonly fn: AggFn;
   readonly args: readonly Scalar[];
@@ -254,6 +271,20 @@ export type Query =
       readonly input: Query;
       readonly count: Scalar;
       readonly keys: readonly SortKey[];
+      readonly schema: readonly ColumnDef[];
+      readonly span?: Span;
+    }
+  /**
+   * `top-nested`: hierarchical top values. Level 1 partitions the input by its key and keeps the
+   * `count` partitions with the highest (lowest, `desc: false`) aggregate; each further level does
+   * the same within each partition kept by the level above. A row per kept path, two columns per
+   * level (key, aggregate), in `schema` order. `others` (last level only) adds a row per partition
+   * for the values not kept, with that key and their aggregate.
+   */
+  | {
+      readonly kind: 'TopNested';
+      readonly input: Query;
+      readonly levels: readonly TopNestedLevel[];
       readonly schema: readonly ColumnDef[];
       readonly span?: Span;
     }

@@ -1,5 +1,14 @@
 import { assertNever } from '../../ir/expr.js';
-import type { ColumnDef, KType, MvItem, Query, QueryProgram, RenderHint, SortKey } from '../../ir/query.js';
+import {
+  type ColumnDef,
+  type KType,
+  type MvItem,
+  type Query,
+  type QueryProgram,
+  type RenderHint,
+  type SortKey,
+  topNestedRows,
+} from '../../ir/query.js';
 import { compileAggregate, groupKey } from './aggregates.js';
 import { compileScalar, type RowFn, type RowWindow, type ScalarEnv } from './compile-scalar.js';
 import { evalJoin, evalLookup } from './join.js';
@@ -179,6 +188,8 @@ function run(q: Query, ctx: Ctx): Row[] {
       const n = toNumber(compile(q.count, ctx)({})) ?? 0;
       return sortRows(run(q.input, ctx), q.keys, ctx).slice(0, Math.max(0, n));
     }
+    case 'TopNested':
+      return evalTopNested(q, ctx);
     case 'MvExpand':
       return evalMvExpand(run(q.input, ctx), q.items, q.bagExpansion, q.itemIndex, q.limit, ctx);
     case 'MvApply': {
@@ -275,6 +286,65 @@ function evalSummarize(q: Extract<Query, { kind: 'Summarize' }>, ctx: Ctx): Row[
 
 /** Most source records a summarized row keeps. */
 const maxSources = 1000;
+
+/**
+ * `top-nested`: each level partitions the rows it is given by its key (summarize's grouping),
+ * aggregates each partition, keeps the top `count` by the aggregate (nulls last, ties in first-seen
+ * order) and hands each kept partition's rows to the next level.
+ */
+function evalTopNested(q: Extract<Query, { kind: 'TopNested' }>, ctx: Ctx): Row[] {
+  const out: Row[] = [];
+  const levels = q.levels.map((l) => ({
+    l,
+    key: [[l.key.name, compile(l.key.expr, ctx)]] as const,
+    count: l.count ? toNumber(compile(l.count, ctx)({})) : undefined,
+    others: l.others ? compile(l.others, ctx)({}) : undefined,
+  }));
+  const aggregateOf = (l: (typeof levels)[number]['l'], rows: Row[]): Value => {
+    const r = run(l.aggregate, { ...ctx, refs: new Map([...ctx.refs, [topNestedRows, rows]]) })[0];
+    return r?.[l.aggName] ?? null;
+  };
+  const descend = (i: number, rows: Row[], prefix: Row): void => {
+    const lv = levels[i];
+    if (!lv) {
+      out.push(prefix);
+      return;
+    }
+    const parts = new Map<string, { key: Row; rows: Row[] }>();
+    for (const r of rows) {
+      const { key, k } = groupKey(lv.key, r);
+      let p = parts.get(k);
+      if (!p) {
+        p = { key, rows: [] };
+        parts.set(k, p);
+      }
+      p.rows.push(r);
+    }
+    const ranked = [...parts.values()].map((p, order) => ({ ...p, agg: aggregateOf(lv.l, p.rows), order }));
+    ranked.sort((x, y) => {
+      const xn = isNull(x.agg);
+      const yn = isNull(y.agg);
+      if (xn || yn) return xn && yn ? x.order - y.order : xn ? 1 : -1;
+      const c = compareValues(x.agg, y.agg) ?? 0;
+      return c !== 0 ? (lv.l.desc ? -c : c) : x.order - y.order;
+    });
+    const n = lv.count === undefined || lv.count === null ? ranked.length : Math.max(0, lv.count);
+    for (const p of ranked.slice(0, n))
+      descend(i + 1, p.rows, { ...prefix, ...p.key, [lv.l.aggName]: p.agg });
+    const rest = ranked.slice(n);
+    if (lv.l.others !== undefined && rest.length)
+      out.push({
+        ...prefix,
+        [lv.l.key.name]: lv.others ?? null,
+        [lv.l.aggName]: aggregateOf(
+          lv.l,
+          rest.flatMap((p) => p.rows),
+        ),
+      });
+  };
+  descend(0, run(q.input, ctx), {});
+  return out;
+}
 
 function sortRows(rows: Row[], keys: readonly SortKey[], ctx: Ctx): Row[] {
   const fns = keys.map((k) => ({ f: compile(k.expr, ctx), desc: k.desc, nullsFirst: k.nullsFirst }));

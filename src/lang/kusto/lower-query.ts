@@ -18,6 +18,7 @@ import {
   globRegex,
   unionSchema,
 } from './lower-helpers.js';
+import { lowerTopNested } from './lower-top-nested.js';
 import { lowerSummarize, lowerMakeSeries } from './lower-summarize.js';
 import { lowerMv, lowerParse } from './lower-mv-parse.js';
 import { checkSerialized } from './lower-window.js';
@@ -350,6 +351,8 @@ function lowerOperator(
       return getSchema(inCols, span);
     case 'SearchOperator':
       return lowerSearch(op, input, ctx, isSource);
+    case 'TopNestedOperator':
+      return lowerTopNested(op, input, ctx);
     case 'TopOperator':
       return {
         kind: 'Top',

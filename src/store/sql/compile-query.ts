@@ -275,6 +275,8 @@ export class QueryCompiler {
         return compileMvApply(this, q, this.query(q.input));
       case 'MakeSeries':
         return compileMakeSeries(this, q);
+      case 'TopNested':
+        return unsupported('top-nested', 'hierarchical top values are computed in memory', q.span);
     }
   }
 
