@@ -10,6 +10,7 @@ import { tacticShortName, tactics as tacticTable, techniqueInfo } from '../../al
 import { extractEntities } from '../../alerts/entities.js';
 import type { Diagnostic } from '../../diag/diagnostic.js';
 import { evaluateProgram } from '../../engine/kusto/evaluate.js';
+import { columnUsage } from '../../engine/kusto/needed-columns.js';
 import { QueryRuntimeError } from '../../engine/kusto/regex.js';
 import { type Row, sourcesOf, toText } from '../../engine/kusto/values.js';
 import { compileScanPredicates, planScans, scalarColumns } from '../../engine/kusto/scan-plan.js';
@@ -20,6 +21,7 @@ import { getTable } from '../../views/tables/index.js';
 import type { Detection, RuleRunner, RunContext } from '../detection.js';
 import { eventTableProvider, type RowCache } from './catalog.js';
 import type { KustoRuleSpec } from './kusto-rule.js';
+import { prunedGetter } from './stream-tables.js';
 
 /**
  * A scheduled KQL rule (Sentinel analytic rule, Defender custom detection) as a Detection.
@@ -196,6 +198,7 @@ function readsNow(e: Scalar): boolean {
  */
 export function bufferFilter(program: QueryProgram): (ev: AuditEvent) => boolean {
   const tests: ((ev: AuditEvent) => boolean)[] = [];
+  const usage = columnUsage(program);
   for (const scan of planScans(program)) {
     const view = getTable(scan.table);
     if (!view) return () => true;
@@ -203,7 +206,7 @@ export function bufferFilter(program: QueryProgram): (ev: AuditEvent) => boolean
     const checks = compileScanPredicates({ ...scan, predicates }, 0);
     const getters: [string, Getter][] = [];
     for (const c of new Set(predicates.flatMap((p) => [...scalarColumns(p)]))) {
-      const g = view.column(c);
+      const g = prunedGetter(view, c, usage.paths.get(c)) ?? view.column(c);
       if (!g) return () => true;
       getters.push([c, g]);
     }

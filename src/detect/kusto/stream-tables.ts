@@ -54,6 +54,25 @@ export interface TableStreamOptions {
   readonly noPushdown?: boolean;
 }
 
+/**
+ * A getter of a dynamic column already cut down to the member paths a program reads (`node`), built
+ * from the view's parts getter (TableView.columnParts), so the rest of the value is never built:
+ * CloudAuditEvents' `RawEventData` copied every top-level key of each event for a filter reading
+ * `RawEventData.ObjectRef.resource`. Undefined when the column is read whole or has no parts getter.
+ * @example prunedGetter(getTable('CloudAuditEvents')!, 'RawEventData', columnUsage(p).paths.get('RawEventData'))
+ */
+export function prunedGetter(view: TableView, name: string, node: PathNode | undefined): Getter | undefined {
+  if (!node || node.whole) return undefined;
+  const parts = view.columnParts?.(name);
+  if (!parts) return undefined;
+  const keys = [...node.keys.keys()];
+  if (keys.includes('__proto__')) return undefined;
+  return (ev) => {
+    const o = parts(ev, keys);
+    return o === null ? null : pruneValue(o, node);
+  };
+}
+
 /** The Table node under a chain of Wheres. */
 function tableNode(q: Query): Query {
   while (q.kind === 'Where') q = q.input;
@@ -86,12 +105,19 @@ export class TableStreamer {
         ? view.columns.map((c) => c.name)
         : view.columns.filter((c) => usage.columns.has(c.name)).map((c) => c.name);
       const built = new Set<string>();
+      // Dynamic columns read through member paths: built already cut down where the view can.
+      const partial = new Map<string, Getter>();
+      if (!opts.noPruning)
+        for (const c of view.columns) {
+          const g = c.type === 'dynamic' ? prunedGetter(view, c.name, usage.paths.get(c.name)) : undefined;
+          if (g) partial.set(c.name, g);
+        }
       const take = (names: Iterable<string>) => {
         const out: (readonly [string, Getter | undefined])[] = [];
         for (const n of names)
           if (!built.has(n) && view.columns.some((c) => c.name === n)) {
             built.add(n);
-            out.push([n, view.column(n)]);
+            out.push([n, partial.get(n) ?? view.column(n)]);
           }
         return out;
       };
@@ -105,7 +131,7 @@ export class TableStreamer {
       if (!opts.noPruning)
         for (const n of wanted) {
           const node = usage.paths.get(n);
-          if (node && !node.whole && dynamic.has(n)) prune.push([n, node]);
+          if (node && !node.whole && dynamic.has(n) && !partial.has(n)) prune.push([n, node]);
         }
       this.states.push({
         scan,

@@ -44,6 +44,76 @@ export function pascalTopLevel(v: unknown): Obj | undefined {
 }
 
 /**
+ * Non-ASCII characters whose upper case starts with ASCII (so a key starting with one becomes an
+ * ASCII PascalCase key: 'ıd' -> 'Id'), by that upper case. Computed from `String#toUpperCase` over
+ * every code point.
+ */
+const asciiUppers: readonly (readonly [string, string])[] = [
+  ['SS', '\u00df'],
+  ['I', '\u0131'],
+  ['S', '\u017f'],
+  ['J\u030c', '\u01f0'],
+  ['H\u0331', '\u1e96'],
+  ['T\u0308', '\u1e97'],
+  ['W\u030a', '\u1e98'],
+  ['Y\u030a', '\u1e99'],
+  ['A\u02be', '\u1e9a'],
+  ['FF', '\ufb00'],
+  ['FI', '\ufb01'],
+  ['FL', '\ufb02'],
+  ['FFI', '\ufb03'],
+  ['FFL', '\ufb04'],
+  ['ST', '\ufb05'],
+  ['ST', '\ufb06'],
+];
+
+const candidateCache = new Map<string, readonly string[] | undefined>();
+
+/** The source keys `pascalTopLevel` turns into `key`; undefined when that is not worked out here. */
+function sourceKeys(key: string): readonly string[] | undefined {
+  if (candidateCache.has(key)) return candidateCache.get(key);
+  const c = key.charCodeAt(0);
+  let out: string[] | undefined;
+  if (c >= 65 && c <= 90) {
+    out = [key.charAt(0).toLowerCase() + key.slice(1), key];
+    for (const [upper, ch] of asciiUppers) if (key.startsWith(upper)) out.push(ch + key.slice(upper.length));
+  } else if (c >= 97 && c <= 122) out = [];
+  else if (c < 128) out = [key];
+  if (candidateCache.size < 10_000) candidateCache.set(key, out);
+  return out;
+}
+
+/**
+ * Some keys of `pascalTopLevel(v)` without building it: each PascalCase key is read from the one
+ * source key that becomes it. When several present source keys become the same key (the later one
+ * wins there), or a key's spelling is not worked out here, the whole conversion decides.
+ * @example pascalKeys({ objectRef: { resource: 'pods' }, verb: 'get' }, ['ObjectRef']) // { ObjectRef: { resource: 'pods' } }
+ */
+export function pascalKeys(v: unknown, keys: readonly string[]): Obj | null {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+  const src = v as Obj;
+  const out: Obj = {};
+  for (const key of keys) {
+    const from = sourceKeys(key);
+    if (!from) return pick(pascalTopLevel(src) ?? {}, keys);
+    let found: string | undefined;
+    for (const k of from) {
+      if (!Object.hasOwn(src, k)) continue;
+      if (found !== undefined) return pick(pascalTopLevel(src) ?? {}, keys);
+      found = k;
+    }
+    if (found !== undefined) out[key] = src[found];
+  }
+  return out;
+}
+
+function pick(o: Obj, keys: readonly string[]): Obj {
+  const out: Obj = {};
+  for (const k of keys) if (Object.hasOwn(o, k)) out[k] = o[k];
+  return out;
+}
+
+/**
  * CloudAuditEvents `ActionType` for a K8s verb: create -> Create, get/list/watch -> Read,
  * update/patch -> Update, delete/deletecollection -> Delete, anything else -> Other.
  * @example actionTypeOfVerb('patch') === 'Update'
@@ -153,6 +223,7 @@ export const cloudAuditEvents: TableView = defineTable(
       type: 'dynamic',
       description: 'The audit Event (or Activity record), top-level keys in PascalCase',
       get: (ev) => pascalTopLevel(isActivity(ev) ? ev.activity : ev.audit),
+      parts: (ev, keys) => pascalKeys(isActivity(ev) ? ev.activity : ev.audit, keys),
     },
     {
       name: 'AdditionalFields',

@@ -39,11 +39,21 @@ export interface TableView {
   row(ev: AuditEvent): Record<string, unknown>;
   /** One column's value getter (already coerced to the column type), for lazy column access; undefined for unknown columns. */
   column(name: string): Getter | undefined;
+  /**
+   * For a dynamic column that can give some of its top-level keys without building the whole value:
+   * a getter of those keys only (the present ones), or null where the column is null.
+   */
+  columnParts?(name: string): PartsGetter | undefined;
 }
+
+/** The listed top-level keys of a dynamic value (those present), or null when the value is null. */
+export type PartsGetter = (ev: AuditEvent, keys: readonly string[]) => Record<string, unknown> | null;
 
 /** A column with the accessor that computes its raw value. */
 export interface ColumnDef extends TableColumn {
   readonly get: (ev: AuditEvent) => unknown;
+  /** Dynamic columns: the same value cut down to some top-level keys, without building the rest. */
+  readonly parts?: PartsGetter;
 }
 
 /**
@@ -65,6 +75,8 @@ export function defineTable(
     getters.set(d.name, (ev) => coerce(get(ev)));
   }
   const entries = [...getters.entries()];
+  const parts = new Map<string, PartsGetter>();
+  for (const d of defs) if (d.parts && d.type === 'dynamic') parts.set(d.name, d.parts);
   const columns = defs.map((d) =>
     d.description === undefined
       ? { name: d.name, type: d.type }
@@ -81,6 +93,7 @@ export function defineTable(
       return out;
     },
     column: (c) => getters.get(c),
+    columnParts: (c) => parts.get(c),
   };
 }
 
