@@ -55,10 +55,11 @@ export interface TableStreamOptions {
 }
 
 /**
- * A getter of a dynamic column already cut down to the member paths a program reads (`node`), built
- * from the view's parts getter (TableView.columnParts), so the rest of the value is never built:
+ * A getter of a dynamic column with only the top-level keys a program reads (`node`), built from the
+ * view's parts getter (TableView.columnParts), so the rest of the value is never built:
  * CloudAuditEvents' `RawEventData` copied every top-level key of each event for a filter reading
- * `RawEventData.ObjectRef.resource`. Undefined when the column is read whole or has no parts getter.
+ * `RawEventData.ObjectRef.resource`. Deeper levels are shared with the event (`pruneValue` cuts them
+ * on rows that are kept). Undefined when the column is read whole or has no parts getter.
  * @example prunedGetter(getTable('CloudAuditEvents')!, 'RawEventData', columnUsage(p).paths.get('RawEventData'))
  */
 export function prunedGetter(view: TableView, name: string, node: PathNode | undefined): Getter | undefined {
@@ -67,10 +68,7 @@ export function prunedGetter(view: TableView, name: string, node: PathNode | und
   if (!parts) return undefined;
   const keys = [...node.keys.keys()];
   if (keys.includes('__proto__')) return undefined;
-  return (ev) => {
-    const o = parts(ev, keys);
-    return o === null ? null : pruneValue(o, node);
-  };
+  return (ev) => parts(ev, keys);
 }
 
 /** The Table node under a chain of Wheres. */
@@ -131,7 +129,7 @@ export class TableStreamer {
       if (!opts.noPruning)
         for (const n of wanted) {
           const node = usage.paths.get(n);
-          if (node && !node.whole && dynamic.has(n) && !partial.has(n)) prune.push([n, node]);
+          if (node && !node.whole && dynamic.has(n)) prune.push([n, node]);
         }
       this.states.push({
         scan,
