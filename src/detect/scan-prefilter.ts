@@ -1,4 +1,5 @@
 import type { PrefilterClause, PrefilterPlan } from '../engine/prefilter.js';
+import type { Expr } from '../ir/expr.js';
 import { necessaryValues } from '../engine/rule-index.js';
 import { toNumber } from '../engine/compile-expr.js';
 import type { SigmaUserFieldMapping } from '../views/sigma-fields.js';
@@ -34,6 +35,10 @@ export function prefilterPlan(
   };
   const isSub = free(['objectRef.subresource', 'subresource']);
   const isCode = free(['responseStatus.code']);
+  const isUser = free(['user.username', 'username']);
+  const isAgent = free(['userAgent']);
+  const isImpersonated = (f: string) =>
+    !overridden.has(f) && (f === 'impersonatedUser' || f.startsWith('impersonatedUser.'));
   const clauses: PrefilterClause[] = [];
   for (const d of detections) {
     const hint = d.index;
@@ -41,15 +46,82 @@ export function prefilterPlan(
     if (d instanceof SigmaRuleDetection) {
       const target = sigmaTarget(d.ast.logsource);
       if (target === 'azure/activitylogs' || target === 'gcp/gcp.audit') continue;
-      const subresources = necessaryValues(d.compiled.expr, isSub);
-      const codes = necessaryValues(d.compiled.expr, isCode);
-      clauses.push(clause(hint?.verbs, hint?.resources, subresources, codes && withNumbers(codes)));
+      const e = d.compiled.expr;
+      const subresources = necessaryValues(e, isSub);
+      const codes = necessaryValues(e, isCode);
+      const users = necessaryValues(e, isUser);
+      const userPrefixes = necessaryPrefixes(e, isUser);
+      const agentPrefixes = necessaryPrefixes(e, isAgent);
+      clauses.push({
+        ...clause(hint?.verbs, hint?.resources, subresources, codes && withNumbers(codes)),
+        ...(users ? { users: withNumbers(users) } : {}),
+        ...(userPrefixes ? { userPrefixes } : {}),
+        ...(agentPrefixes ? { agentPrefixes } : {}),
+        ...(requiresField(e, isImpersonated) ? { impersonated: true } : {}),
+      });
       continue;
     }
     if (!hint?.verbs && !hint?.resources) return undefined;
     clauses.push(clause(hint.verbs, hint.resources, undefined, undefined));
   }
   return { clauses };
+}
+
+/**
+ * Lower-cased prefixes one of which a matching event's field must start with: the literal start of
+ * each `startswith` / `eq` value (a value equal to `x` starts with `x`), undefined when some value
+ * starts with a wildcard or the field is not constrained. And: a constrained argument's; Or: all
+ * of them when every argument is constrained.
+ * @example necessaryPrefixes(expr, (f) => f === 'userAgent') // ['kubectl/', 'curl/']
+ */
+export function necessaryPrefixes(e: Expr, isKey: (field: string) => boolean): string[] | undefined {
+  switch (e.kind) {
+    case 'Compare': {
+      if (!isKey(e.field) || (e.op !== 'eq' && e.op !== 'startswith') || e.timePart || e.all)
+        return undefined;
+      const out: string[] = [];
+      for (const v of e.values) {
+        const first = typeof v === 'number' ? String(v) : v.parts[0];
+        if (typeof first !== 'string' || first === '') return undefined;
+        out.push(first.toLowerCase());
+      }
+      return out;
+    }
+    case 'And':
+      for (const a of e.args) {
+        const p = necessaryPrefixes(a, isKey);
+        if (p) return p;
+      }
+      return undefined;
+    case 'Or': {
+      const out: string[] = [];
+      for (const a of e.args) {
+        const p = necessaryPrefixes(a, isKey);
+        if (!p) return undefined;
+        out.push(...p);
+      }
+      return out;
+    }
+    case 'Const':
+      return e.value ? undefined : [];
+    default:
+      return undefined;
+  }
+}
+
+/** True when every event the expression matches has a value in some field `isKey` names. */
+export function requiresField(e: Expr, isKey: (field: string) => boolean): boolean {
+  switch (e.kind) {
+    case 'Compare':
+    case 'Exists':
+      return isKey(e.field);
+    case 'And':
+      return e.args.some((a) => requiresField(a, isKey));
+    case 'Or':
+      return e.args.length > 0 && e.args.every((a) => requiresField(a, isKey));
+    default:
+      return false;
+  }
 }
 
 function clause(

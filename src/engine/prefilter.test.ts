@@ -143,3 +143,58 @@ test('an objectRef out of the API server order (after responseStatus, or before 
     code: '200',
   });
 });
+
+test('user, user agent and impersonation conditions are read from the line, and left unread when not plain', () => {
+  const userFilter = compilePrefilter({
+    clauses: [
+      { users: new Set(['system:anonymous']) },
+      { userPrefixes: ['system:serviceaccount:'], agentPrefixes: ['kubectl/', 'curl/'] },
+      { impersonated: true },
+    ],
+  })!;
+  const keepUser = (line: string) => {
+    const buf = Buffer.from(line);
+    return userFilter(buf, 0, buf.length);
+  };
+  const withUser = (user: string, agent = 'kubectl') =>
+    event({})
+      .replace('"username":"alice"', `"username":${JSON.stringify(user)}`)
+      .replace('"userAgent":"kubectl"', `"userAgent":${JSON.stringify(agent)}`);
+  const shapes: ((l: string) => string)[] = [(l) => l, (l) => aks(l), (l) => aks(l, false)];
+  for (const shape of shapes) {
+    assert.equal(keepUser(shape(withUser('system:anonymous'))), true);
+    assert.equal(keepUser(shape(withUser('SYSTEM:Anonymous'))), true);
+    assert.equal(keepUser(shape(withUser('alice'))), false);
+    assert.equal(
+      keepUser(shape(withUser('system:serviceaccount:ns:sa', 'kubectl/v1.29.0 (linux/amd64)'))),
+      true,
+    );
+    assert.equal(
+      keepUser(shape(withUser('system:serviceaccount:ns:sa', 'kube-controller-manager v1.29'))),
+      false,
+    );
+    // values that are not plain ASCII text are not read: the line is parsed
+    assert.equal(keepUser(shape(withUser('al"ice'))), true);
+    assert.equal(keepUser(shape(withUser('\u00e5lice'))), true);
+    const impersonating = withUser('alice').replace(
+      ',"sourceIPs"',
+      ',"impersonatedUser":{"username":"bob"},"sourceIPs"',
+    );
+    assert.equal(keepUser(shape(impersonating)), true);
+  }
+  // An escaped slash in the user agent (some AKS exports write `\/`): not read, so parsed.
+  assert.equal(keepUser(aks(withUser('system:serviceaccount:ns:sa', 'kube-controller-manager/v1'))), true);
+  // No userAgent: no prefix matches; a userAgent out of the API server order: parsed.
+  const noAgent = withUser('system:serviceaccount:ns:sa').replace(',"userAgent":"kubectl"', '');
+  assert.equal(keepUser(noAgent), false);
+  const late = noAgent.replace(
+    ',"requestReceivedTimestamp"',
+    ',"userAgent":"curl/8","requestReceivedTimestamp"',
+  );
+  assert.equal(keepUser(late), true);
+  // A username not where the API server writes it (first in `user`): not read.
+  assert.equal(
+    keepUser(withUser('alice').replace('"user":{"username":"alice"', '"user":{"uid":"1","username":"alice"')),
+    true,
+  );
+});

@@ -37,7 +37,18 @@ export interface PrefilterClause {
   readonly subresources?: ReadonlySet<string>;
   /** Response codes as decimal text ('401'), or lower-cased strings a rule compared the code with. */
   readonly codes?: ReadonlySet<string>;
+  /** `user.username`, lower-cased: one of these values... */
+  readonly users?: ReadonlySet<string>;
+  /** ... and/or starting with one of these. */
+  readonly userPrefixes?: readonly string[];
+  /** `userAgent` starting with one of these (lower-cased, at most `maxAgent` chars). */
+  readonly agentPrefixes?: readonly string[];
+  /** The Event has an `impersonatedUser`. */
+  readonly impersonated?: boolean;
 }
+
+/** How much of a userAgent is read: prefixes longer than this do not constrain. */
+export const maxAgent = 64;
 
 /**
  * What the loaded rules could match, for the prefilter: one clause per rule that can match an audit
@@ -59,6 +70,14 @@ export interface LineFacts {
   logAt: number;
   /** Where responseStatus starts. */
   statusAt: number;
+  /** Where the verb's value ends (its closing quote), for readUserFacts. */
+  verbEnd: number;
+  /** Read by `readUserFacts`: `user.username` lower-cased, '' when absent, undefined when not read. */
+  user: string | undefined;
+  /** The first `maxAgent` chars of `userAgent`, lower-cased; '' when absent, undefined when not read. */
+  agent: string | undefined;
+  /** Whether the Event has an `impersonatedUser` (undefined: not read). */
+  impersonated: boolean | undefined;
   /** The line as latin1 text (one char per byte: offsets are byte offsets), trailing blanks cut. */
   text: string;
 }
@@ -110,6 +129,9 @@ interface Keys {
   readonly responseStatus: Key;
   readonly code: Key;
   readonly stageTimestamp: Key;
+  readonly user: string;
+  readonly userAgent: Key;
+  readonly impersonated: Key;
   /** The char that closes a string value: `"` (plain) or `\` (escaped: `\"`). */
   readonly close: number;
 }
@@ -125,6 +147,10 @@ const keys = (esc: boolean): Keys => {
     responseStatus: key(k(',"responseStatus":{'), 'Status'),
     code: key(k('"code":'), `code${q}`),
     stageTimestamp: key(k(',"stageTimestamp":"'), 'Timest'),
+    user: k(',"user":{"username":"'),
+    userAgent: key(k(',"userAgent":"'), 'Agent'),
+    // No closing quote: a key `impersonatedUser.username` (which Sigma's dotted lookup reads) counts too.
+    impersonated: key(k('"impersonatedUser'), 'rsonat'),
     close: esc ? 92 : 34,
   };
 };
@@ -186,6 +212,8 @@ function readCode(t: string, at: number): string | undefined {
  */
 export function readLineFacts(buf: Buffer, start: number, end: number, out: LineFacts): boolean {
   out.verb = out.resource = out.subresource = out.code = undefined;
+  out.user = out.agent = undefined;
+  out.impersonated = undefined;
   out.shape = undefined;
   // Trailing CR or blanks, then the structural check: a record is `{`...`}`.
   while (end > start && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
@@ -218,6 +246,7 @@ export function readLineFacts(buf: Buffer, start: number, end: number, out: Line
   if (verb === undefined) return false;
   out.verb = verb;
   const after = vk + k.verb.length + verb.length;
+  out.verbEnd = after;
   const rs = findKey(t, k.responseStatus, after);
   if (rs < 0) return false; // no response yet (RequestReceived stage) or another shape: parse
   out.statusAt = rs;
@@ -270,6 +299,46 @@ function lastField(t: string, from: number, rs: number, k: Keys): string | undef
   return t.slice(vs, ve).toLowerCase();
 }
 
+/**
+ * A string value's text from `at`, lower-cased: printable ASCII up to its closing quote (`"`, or
+ * `\"` in the escaped shape), cut at `max` chars (`cut`: the longer rest is not read). Undefined at
+ * an escape, a quote out of place, a non-ASCII or control byte, or a value longer than `max`
+ * without `cut`: the value is then not read.
+ */
+function readText(t: string, at: number, k: Keys, max: number, cut: boolean): string | undefined {
+  const stop = Math.min(t.length, at + max);
+  for (let i = at; i < stop; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 92) {
+      if (k.close === 92 && t.charCodeAt(i + 1) === 34) return t.slice(at, i).toLowerCase();
+      return undefined;
+    }
+    if (c === 34) return k.close === 34 ? t.slice(at, i).toLowerCase() : undefined;
+    if (c < 32 || c > 126) return undefined;
+  }
+  return cut && stop === at + max ? t.slice(at, stop).toLowerCase() : undefined;
+}
+
+/**
+ * Reads `user.username`, the start of `userAgent` and whether there is an `impersonatedUser`, for
+ * a line `readLineFacts` read. In struct order `user` follows `verb` directly and starts with its
+ * `username`; `userAgent` comes before `objectRef` / `responseStatus`. A key found elsewhere (or a
+ * value not plainly readable) leaves the fact unread; a key found nowhere reads as absent ('').
+ * `"impersonatedUser` is looked for anywhere in the Event; it may match inside a string too, which
+ * only makes more lines candidates.
+ */
+export function readUserFacts(f: LineFacts): void {
+  const t = f.text;
+  const k = f.shape === 'raw' ? plainKeys : escapedKeys;
+  const from = f.shape === 'raw' ? 0 : f.logAt;
+  const u = f.verbEnd + (k.close === 92 ? 2 : 1);
+  f.user = t.startsWith(k.user, u) ? readText(t, u + k.user.length, k, 256, false) : undefined;
+  const a = findKey(t, k.userAgent, u);
+  if (a >= 0 && a < f.statusAt) f.agent = readText(t, a + k.userAgent.length, k, maxAgent, true);
+  else f.agent = findKey(t, k.userAgent, from) >= 0 ? undefined : '';
+  f.impersonated = findKey(t, k.impersonated, from) >= 0;
+}
+
 /** Facts with nothing read yet. */
 export const emptyFacts = (): LineFacts => ({
   verb: undefined,
@@ -279,6 +348,10 @@ export const emptyFacts = (): LineFacts => ({
   shape: undefined,
   logAt: 0,
   statusAt: 0,
+  verbEnd: 0,
+  user: undefined,
+  agent: undefined,
+  impersonated: undefined,
   text: '',
 });
 
@@ -289,10 +362,29 @@ export function admits(plan: PrefilterPlan, f: LineFacts): boolean {
     if (c.resources && f.resource !== undefined && !c.resources.has(f.resource)) continue;
     if (c.subresources && f.subresource !== undefined && !c.subresources.has(f.subresource)) continue;
     if (c.codes && f.code !== undefined && !c.codes.has(f.code)) continue;
+    if (!admitsUser(c, f)) continue;
     return true;
   }
   return false;
 }
+
+/** The user, user agent and impersonation conditions of a clause (unread facts admit anything). */
+function admitsUser(c: PrefilterClause, f: LineFacts): boolean {
+  const user = f.user;
+  if (user !== undefined) {
+    if (c.users && !c.users.has(user)) return false;
+    if (c.userPrefixes && !c.userPrefixes.some((p) => user.startsWith(p))) return false;
+  }
+  const agent = f.agent;
+  if (agent !== undefined && c.agentPrefixes && !c.agentPrefixes.some((p) => agent.startsWith(p)))
+    return false;
+  if (c.impersonated && f.impersonated === false) return false;
+  return true;
+}
+
+/** Whether a clause has conditions on facts `readUserFacts` reads. */
+const readsUser = (c: PrefilterClause): boolean =>
+  !!(c.users || c.userPrefixes || c.agentPrefixes || c.impersonated);
 
 /**
  * Normalizes a plan: a clause constraining a key to a set that holds '' (the value read when a
@@ -309,12 +401,33 @@ export function normalizePlan(plan: PrefilterPlan | undefined): PrefilterPlan | 
     const resources = keep(c.resources);
     const subresources = keep(c.subresources);
     const codes = keep(c.codes);
-    if (!verbs && !resources && !subresources && !codes) return undefined;
+    const users = keep(c.users);
+    // Every value starts with '': such a prefix list constrains nothing; agents are read up to maxAgent.
+    const prefixes = (xs: readonly string[] | undefined, max: number) =>
+      xs?.every((x) => x !== '' && x.length <= max) ? xs.map((x) => x.toLowerCase()) : undefined;
+    const userPrefixes = prefixes(c.userPrefixes, 256);
+    const agentPrefixes = prefixes(c.agentPrefixes, maxAgent);
+    const impersonated = c.impersonated === true;
+    if (
+      !verbs &&
+      !resources &&
+      !subresources &&
+      !codes &&
+      !users &&
+      !userPrefixes &&
+      !agentPrefixes &&
+      !impersonated
+    )
+      return undefined;
     clauses.push({
       ...(verbs ? { verbs } : {}),
       ...(resources ? { resources } : {}),
       ...(subresources ? { subresources } : {}),
       ...(codes ? { codes } : {}),
+      ...(users ? { users } : {}),
+      ...(userPrefixes ? { userPrefixes } : {}),
+      ...(agentPrefixes ? { agentPrefixes } : {}),
+      ...(impersonated ? { impersonated } : {}),
     });
   }
   return { clauses };
@@ -331,6 +444,9 @@ const maxCache = 4096;
 export function compilePrefilter(plan: PrefilterPlan | undefined): LineFilter | undefined {
   const p = normalizePlan(plan);
   if (!p) return undefined;
+  // Clauses on the user facts are checked per line; the others' decision is cached per index tuple.
+  const simple: PrefilterPlan = { clauses: p.clauses.filter((c) => !readsUser(c)) };
+  const withUser: PrefilterPlan = { clauses: p.clauses.filter(readsUser) };
   const facts = emptyFacts();
   // verb -> resource -> subresource -> code -> decision; no key strings built per line.
   type Level<T> = Map<string | undefined, T>;
@@ -349,12 +465,16 @@ export function compilePrefilter(plan: PrefilterPlan | undefined): LineFilter | 
     const byCode = level(level(level(cache, facts.verb), facts.resource), facts.subresource);
     let hit = byCode.get(facts.code);
     if (hit === undefined) {
-      hit = admits(p, facts);
+      hit = admits(simple, facts);
       if (++cached > maxCache) {
         cache = new Map();
         cached = 0;
       }
       byCode.set(facts.code, hit);
+    }
+    if (!hit && withUser.clauses.length) {
+      readUserFacts(facts);
+      hit = admits(withUser, facts);
     }
     // About to skip: only a complete record may be skipped (a truncated one goes to quarantine).
     return hit || !completeRecord(facts);

@@ -75,6 +75,13 @@ test('RuleIndex returns rules whose hints admit the event, in order', () => {
   assert.deepEqual(idx.candidates(mk('activity')), ['any', 'activity']);
 });
 
+test('an audit-only hint constrains audit events and lets every other kind through', () => {
+  const idx = new RuleIndex([{ item: 'kusto', hint: { auditOnly: true, verbs: ['create'] } }]);
+  assert.deepEqual(idx.candidates(mk('audit', 'create', 'pods')), ['kusto']);
+  assert.deepEqual(idx.candidates(mk('audit', 'get', 'pods')), []);
+  assert.deepEqual(idx.candidates(mk('activity')), ['kusto']);
+});
+
 test('summarizeHints is the union, or undefined when any rule is unconstrained', () => {
   const s = summarizeHints([
     { kinds: ['audit'], verbs: ['Create'], resources: ['pods'] },

@@ -13,6 +13,8 @@ export interface IndexHint {
   readonly kinds?: readonly EventKind[];
   readonly verbs?: readonly string[];
   readonly resources?: readonly string[];
+  /** `verbs` and `resources` constrain audit events only: events of other kinds are candidates. */
+  readonly auditOnly?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export function necessaryValues(e: Expr, isKey: (field: string) => boolean): Set
 
 interface Entry<T> {
   readonly item: T;
+  readonly auditOnly?: boolean;
   readonly kinds?: ReadonlySet<string>;
   readonly verbs?: ReadonlySet<string>;
   readonly resources?: ReadonlySet<string>;
@@ -86,6 +89,7 @@ export class RuleIndex<T> {
   constructor(items: readonly { readonly item: T; readonly hint?: IndexHint | undefined }[]) {
     this.entries = items.map(({ item, hint }) => ({
       item,
+      ...(hint?.auditOnly ? { auditOnly: true } : {}),
       ...(hint?.kinds ? { kinds: new Set(hint.kinds) } : {}),
       ...(hint?.verbs ? { verbs: new Set(hint.verbs.map((v) => v.toLowerCase())) } : {}),
       ...(hint?.resources ? { resources: new Set(hint.resources.map((v) => v.toLowerCase())) } : {}),
@@ -129,6 +133,10 @@ export class RuleIndex<T> {
     const list: T[] = [];
     for (const e of this.entries) {
       if (e.kinds && !e.kinds.has(kind)) continue;
+      if (e.auditOnly && kind !== 'audit') {
+        list.push(e.item);
+        continue;
+      }
       if (e.verbs && !e.verbs.has(verb)) continue;
       if (e.resources && !e.resources.has(resource)) continue;
       list.push(e.item);

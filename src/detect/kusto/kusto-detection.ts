@@ -14,6 +14,7 @@ import { columnUsage } from '../../engine/kusto/needed-columns.js';
 import { QueryRuntimeError } from '../../engine/kusto/regex.js';
 import { type Row, sourcesOf, toText } from '../../engine/kusto/values.js';
 import { compileScanPredicates, planScans, scalarColumns } from '../../engine/kusto/scan-plan.js';
+import type { IndexHint } from '../../engine/rule-index.js';
 import type { QueryProgram, Scalar } from '../../ir/query.js';
 import { forEachQueryNode } from '../../ir/walk-query.js';
 import type { AuditEvent, Getter } from '../../model/event.js';
@@ -160,8 +161,10 @@ export function kustoDetection(spec: KustoRuleSpec, program: QueryProgram, file:
   const views = tablesRead(program)
     .map((t) => getTable(t))
     .filter((v): v is NonNullable<typeof v> => !!v);
+  const index = kustoIndexHint(program);
   return {
     meta,
+    ...(index ? { index } : {}),
     applies: (ev) => views.some((v) => v.accepts(ev)),
     createRunner(ctx: RunContext): RuleRunner {
       const buffer: AuditEvent[] = [];
@@ -176,6 +179,91 @@ export function kustoDetection(spec: KustoRuleSpec, program: QueryProgram, file:
         },
       };
     },
+  };
+}
+
+/** Columns holding the audit verb, and member paths holding the audit resource, per table. */
+const verbColumns = new Set(['OperationName', 'Verb']);
+const resourcePath = (table: string): string =>
+  table === 'CloudAuditEvents' ? 'RawEventData.ObjectRef.resource' : 'ObjectRef.resource';
+const verbTables = new Set([
+  'CloudAuditEvents',
+  'AKSAudit',
+  'AKSAuditAdmin',
+  'ArcK8sAudit',
+  'ArcK8sAuditAdmin',
+]);
+
+/** `Column` or `Column.key.key` with literal keys, as a dotted name. */
+function pathName(e: Scalar): string | undefined {
+  if (e.kind === 'Column') return e.name;
+  if (e.kind === 'Member' && e.key.kind === 'Literal' && typeof e.key.value === 'string') {
+    const t = pathName(e.target);
+    return t === undefined ? undefined : `${t}.${e.key.value}`;
+  }
+  return undefined;
+}
+
+/** The literal strings `e` must equal for `name` (`==`, `=~`, `in`, `in~`), or undefined. */
+function equalTo(e: Scalar, name: (n: string) => boolean): string[] | undefined {
+  if (e.kind === 'Binary' && (e.op === 'eq' || e.op === 'eq_ci')) {
+    for (const [a, b] of [
+      [e.left, e.right],
+      [e.right, e.left],
+    ] as const) {
+      const n = pathName(a);
+      if (n !== undefined && name(n) && b.kind === 'Literal' && typeof b.value === 'string') return [b.value];
+    }
+    return undefined;
+  }
+  if (e.kind === 'In' && !e.negated) {
+    const n = pathName(e.value);
+    if (n === undefined || !name(n)) return undefined;
+    const out: string[] = [];
+    for (const x of e.list) {
+      if (x.kind !== 'Literal' || typeof x.value !== 'string') return undefined;
+      out.push(x.value);
+    }
+    return out;
+  }
+  if (e.kind === 'Binary' && e.op === 'and') return equalTo(e.left, name) ?? equalTo(e.right, name);
+  return undefined;
+}
+
+/**
+ * The rule index hint of a Kusto rule (engine/rule-index.ts): the verbs and resources its leading
+ * `where` filters require on every table it reads (`OperationName` / `Verb` equal to a literal,
+ * `RawEventData.ObjectRef.resource` / `ObjectRef.resource` likewise), so `scan` hands it only those
+ * audit events and the byte prefilter can skip the rest. Undefined when some table read is not
+ * constrained. The constraint is on audit events only (`auditOnly`): CloudAuditEvents also has
+ * Activity rows, whose `OperationName` is the ARM operation, and the rule's own filters decide those.
+ */
+export function kustoIndexHint(program: QueryProgram): IndexHint | undefined {
+  const scans = planScans(program);
+  if (!scans.length) return undefined;
+  const verbs = new Set<string>();
+  const resources = new Set<string>();
+  let allVerbs = true;
+  let allResources = true;
+  for (const scan of scans) {
+    if (!verbTables.has(scan.table)) return undefined;
+    const preds = scan.predicates.filter((p) => !readsNow(p));
+    let v: string[] | undefined;
+    let r: string[] | undefined;
+    for (const p of preds) {
+      v ??= equalTo(p, (n) => verbColumns.has(n));
+      r ??= equalTo(p, (n) => n === resourcePath(scan.table));
+    }
+    if (v) for (const x of v) verbs.add(x.toLowerCase());
+    else allVerbs = false;
+    if (r) for (const x of r) resources.add(x.toLowerCase());
+    else allResources = false;
+  }
+  if (!allVerbs && !allResources) return undefined;
+  return {
+    auditOnly: true,
+    ...(allVerbs ? { verbs: [...verbs] } : {}),
+    ...(allResources ? { resources: [...resources] } : {}),
   };
 }
 
