@@ -182,8 +182,10 @@ test('user, user agent and impersonation conditions are read from the line, and 
     );
     assert.equal(keepUser(shape(impersonating)), true);
   }
-  // An escaped slash in the user agent (some AKS exports write `\/`): not read, so parsed.
-  assert.equal(keepUser(aks(withUser('system:serviceaccount:ns:sa', 'kube-controller-manager/v1'))), true);
+  // Escaped slashes (some AKS exports write `\/` for every `/`) read as `/`; other escapes are not read.
+  assert.equal(keepUser(aks(withUser('system:serviceaccount:ns:sa', 'kube-controller-manager/v1'))), false);
+  assert.equal(keepUser(aks(withUser('system:serviceaccount:ns:sa', 'kubectl/v1.29'))), true);
+  assert.equal(keepUser(withUser('system:serviceaccount:ns:sa', 'kube\\controller')), true);
   // No userAgent: no prefix matches; a userAgent out of the API server order: parsed.
   const noAgent = withUser('system:serviceaccount:ns:sa').replace(',"userAgent":"kubectl"', '');
   assert.equal(keepUser(noAgent), false);

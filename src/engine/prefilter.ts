@@ -301,22 +301,30 @@ function lastField(t: string, from: number, rs: number, k: Keys): string | undef
 
 /**
  * A string value's text from `at`, lower-cased: printable ASCII up to its closing quote (`"`, or
- * `\"` in the escaped shape), cut at `max` chars (`cut`: the longer rest is not read). Undefined at
- * an escape, a quote out of place, a non-ASCII or control byte, or a value longer than `max`
- * without `cut`: the value is then not read.
+ * `\"` in the escaped shape), cut at `max` chars (`cut`: the longer rest is not read). An escaped
+ * slash (`\/`, which some AKS exports write for every `/`) reads as `/`. Undefined at any other
+ * escape, a quote out of place, a non-ASCII or control byte, or a value longer than `max` without
+ * `cut`: the value is then not read.
  */
 function readText(t: string, at: number, k: Keys, max: number, cut: boolean): string | undefined {
   const stop = Math.min(t.length, at + max);
+  let done = '';
+  let from = at;
   for (let i = at; i < stop; i++) {
     const c = t.charCodeAt(i);
     if (c === 92) {
-      if (k.close === 92 && t.charCodeAt(i + 1) === 34) return t.slice(at, i).toLowerCase();
-      return undefined;
+      const next = t.charCodeAt(i + 1);
+      if (k.close === 92 && next === 34) return (done + t.slice(from, i)).toLowerCase();
+      if (next !== 47) return undefined;
+      done += `${t.slice(from, i)}/`;
+      i++;
+      from = i + 1;
+      continue;
     }
-    if (c === 34) return k.close === 34 ? t.slice(at, i).toLowerCase() : undefined;
+    if (c === 34) return k.close === 34 ? (done + t.slice(from, i)).toLowerCase() : undefined;
     if (c < 32 || c > 126) return undefined;
   }
-  return cut && stop === at + max ? t.slice(at, stop).toLowerCase() : undefined;
+  return cut && stop === at + max ? (done + t.slice(from, Math.max(from, stop))).toLowerCase() : undefined;
 }
 
 /**
