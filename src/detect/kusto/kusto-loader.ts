@@ -5,6 +5,7 @@ import type { LoadResult } from '../detection.js';
 import type { RuleLoader } from '../load-rules.js';
 import { kustoSchemas } from './catalog.js';
 import { kustoDetection } from './kusto-detection.js';
+import { precompiledQuery } from './precompiled.js';
 import { looksLikeKustoRule, mapQueryDiagnostic, readKustoRuleFile } from './kusto-rule.js';
 
 /**
@@ -26,7 +27,11 @@ export const kustoLoader: RuleLoader = {
     const diagnostics: Diagnostic[] = [...r.diagnostics];
     if (r.savedHunt || !r.spec) return { detections: [], diagnostics, skipped: [] };
     const spec = r.spec;
-    const parsed = parseKusto(spec.query, kustoSchemas(), { file });
+    // The built-in pack's queries were parsed at build time (precompiled.ts): the parser is not started.
+    const pre = precompiledQuery(spec.query, kustoSchemas());
+    const parsed = pre
+      ? { program: pre.program, diagnostics: pre.diagnostics.map((d) => ({ ...d, file })) }
+      : parseKusto(spec.query, kustoSchemas(), { file });
     for (const d of parsed.diagnostics) diagnostics.push(mapQueryDiagnostic(d, spec, file, text));
     if (!parsed.program || diagnostics.some((d) => d.severity === 'error')) {
       return { detections: [], diagnostics, skipped: [{ file, reason: 'the rule query has errors' }] };
