@@ -181,6 +181,10 @@ class FastSession {
         lockTimeoutMs: this.opts.lockTimeoutMs,
         memoryLimit: process.env.AUDITSCOPE_LOAD_MEMORY ?? fastLoadMemory(),
       });
+      // Small files (hourly blobs) commit through the WAL, and DuckDB checkpointed every 16 MB of it:
+      // ~46 ms a 2,000-record file. The session closes (and checkpoints) every holdMs anyway, which
+      // bounds the WAL; 50 files x 2,000 records: 6.8-7.1 s -> 4.8-5.3 s.
+      await this.h.con.run(`SET checkpoint_threshold = '1GB'`);
       this.since = Date.now();
     }
     return this.h;
