@@ -81,7 +81,8 @@ export async function runHunt(
     const { huntOnStore } = await import('../store/hunt.js');
     // The store stays open briefly between hunts: the next one skips the open and finds DuckDB's
     // block cache warm (a load in another process waits at most this long after the last hunt).
-    const r = await huntOnStore(opts.db, query, { now, keepOpenMs: storeKeepOpenMs });
+    // One row past the page says whether it was cut.
+    const r = await huntOnStore(opts.db, query, { now, keepOpenMs: storeKeepOpenMs, maxRows: maxRows + 1 });
     return {
       columns: r.columns.map((c) => ({ name: c.name, type: c.type })),
       rows: rowsJson(r.columns, r.rows),

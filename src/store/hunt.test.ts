@@ -105,6 +105,22 @@ test('explain returns the SQL without running; unsupported queries fall back to 
   }
 });
 
+test('maxRows returns the first rows of the result, in its order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditscope-hunt-test-'));
+  try {
+    const db = join(dir, 's.duckdb');
+    await loadEvents(db, syntheticScenario());
+    const q = 'AKSAudit | project TimeGenerated, AuditId | sort by TimeGenerated desc, AuditId asc';
+    const all = await huntOnStore(db, q, { now, fallback: false });
+    assert.ok(all.rows.length > 3);
+    const page = await huntOnStore(db, q, { now, fallback: false, maxRows: 3 });
+    assert.equal(page.backend, 'sql');
+    assert.deepEqual(page.rows, all.rows.slice(0, 3));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Isp and ISP resolve to one physical column', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'auditscope-hunt-test-'));
   try {

@@ -29,6 +29,11 @@ export interface HuntOptions {
    * (reader-cache.ts; `serve` does). Default: close at once.
    */
   readonly keepOpenMs?: number;
+  /**
+   * Return at most this many rows (SQL path: a LIMIT on the compiled query, so a hunt over the
+   * whole table does not move every row into JS; a UI shows a page). Default: every row.
+   */
+  readonly maxRows?: number;
 }
 
 export interface HuntResult {
@@ -126,7 +131,13 @@ async function huntWith(
     try {
       return {
         columns: compiled.columns,
-        rows: await readResult(con, compiled.sql, compiled.columns),
+        rows: await readResult(
+          con,
+          opts.maxRows !== undefined
+            ? `SELECT * FROM (${compiled.sql}) AS _page LIMIT ${Math.max(0, Math.floor(opts.maxRows))}`
+            : compiled.sql,
+          compiled.columns,
+        ),
         sql: compiled.sql,
         backend: 'sql',
         notes,
