@@ -98,28 +98,21 @@ const nonFinite: Readonly<Record<string, number>> = { inf: Infinity, '-inf': -In
 
 type Convert = (v: unknown) => unknown;
 
-const number: Convert = (v) =>
-  typeof v === 'number' ? v : v == null ? null : (nonFinite[String(v).toLowerCase()] ?? Number(v));
-
 /** How a value of a `jsonRowsSql` row becomes an IR value (what `fromSql` gives for the cell). */
 function converter(t: KType): Convert {
   switch (t) {
     case 'dynamic':
       return (v) => v ?? null; // already parsed with the row
-    case 'string':
-      return (v) => (typeof v === 'string' ? v : v == null ? '' : String(v));
-    case 'guid':
-      return (v) => (v == null ? null : String(v));
-    case 'datetime':
-      return (v) => (v == null ? null : new Date(Number(v) / 1000));
-    case 'bool':
-      return (v) => (v == null ? null : Boolean(v));
     case 'int':
     case 'long':
     case 'real':
     case 'decimal':
     case 'timespan':
-      return number;
+      // non-finite doubles travel as text
+      return (v) =>
+        typeof v === 'number' ? v : v == null ? null : (nonFinite[String(v).toLowerCase()] ?? Number(v));
+    default:
+      return (v) => fromSql((v ?? null) as DuckDBValue, t);
   }
 }
 

@@ -17,7 +17,8 @@ import type { Scalar } from '../../ir/query.js';
  *   value set as "any".
  */
 
-type Key = 'verbs' | 'resources' | 'subresources' | 'codes';
+/** An index key of the line reader, named as a prefilter clause names it. */
+export type Key = 'verbs' | 'resources' | 'subresources' | 'codes';
 
 /**
  * Where each index key sits in the audit tables: a column, or a column and a member path. Only the
@@ -89,6 +90,20 @@ function constrain(
 }
 
 /**
+ * The value sets a table reference's pushed-down filters require of the index keys `keys` names
+ * (column or member path -> key); a key with no constraint is absent.
+ * @example scanConstraints(scan, { Verb: 'verbs' }).verbs // Set { 'create' }
+ */
+export function scanConstraints(
+  scan: TableScan,
+  keys: Readonly<Record<string, Key>>,
+): Partial<Record<Key, Set<string>>> {
+  const c: Partial<Record<Key, Set<string>>> = {};
+  for (const p of scan.predicates) constrain(p, keys, c);
+  return c;
+}
+
+/**
  * The prefilter plan for the scans of a hunt, or undefined when some table reference could keep
  * any line.
  * @example huntPrefilterPlan(planScans(program), hasView) // { clauses: [{ verbs: Set{'create'} }] }
@@ -102,8 +117,7 @@ export function huntPrefilterPlan(
     if (!hasView(s.table)) continue; // an unknown table has no rows: it needs no line
     const keys = auditKeys[s.table];
     if (!keys) return undefined;
-    const c: Partial<Record<Key, Set<string>>> = {};
-    for (const p of s.predicates) constrain(p, keys, c);
+    const c = scanConstraints(s, keys);
     if (!c.verbs && !c.resources && !c.subresources && !c.codes) return undefined;
     clauses.push(c);
   }

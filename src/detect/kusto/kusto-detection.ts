@@ -22,6 +22,7 @@ import { getTable } from '../../views/tables/index.js';
 import type { Detection, RuleRunner, RunContext } from '../detection.js';
 import { eventTableProvider, type RowCache } from './catalog.js';
 import type { KustoRuleSpec } from './kusto-rule.js';
+import { type Key, scanConstraints } from './hunt-prefilter.js';
 import { prunedGetter } from './stream-tables.js';
 
 /**
@@ -182,53 +183,20 @@ export function kustoDetection(spec: KustoRuleSpec, program: QueryProgram, file:
   };
 }
 
-/** Columns holding the audit verb, and member paths holding the audit resource, per table. */
-const verbColumns = new Set(['OperationName', 'Verb']);
-const resourcePath = (table: string): string =>
-  table === 'CloudAuditEvents' ? 'RawEventData.ObjectRef.resource' : 'ObjectRef.resource';
-const verbTables = new Set([
-  'CloudAuditEvents',
-  'AKSAudit',
-  'AKSAuditAdmin',
-  'ArcK8sAudit',
-  'ArcK8sAuditAdmin',
-]);
-
-/** `Column` or `Column.key.key` with literal keys, as a dotted name. */
-function pathName(e: Scalar): string | undefined {
-  if (e.kind === 'Column') return e.name;
-  if (e.kind === 'Member' && e.key.kind === 'Literal' && typeof e.key.value === 'string') {
-    const t = pathName(e.target);
-    return t === undefined ? undefined : `${t}.${e.key.value}`;
-  }
-  return undefined;
-}
-
-/** The literal strings `e` must equal for `name` (`==`, `=~`, `in`, `in~`), or undefined. */
-function equalTo(e: Scalar, name: (n: string) => boolean): string[] | undefined {
-  if (e.kind === 'Binary' && (e.op === 'eq' || e.op === 'eq_ci')) {
-    for (const [a, b] of [
-      [e.left, e.right],
-      [e.right, e.left],
-    ] as const) {
-      const n = pathName(a);
-      if (n !== undefined && name(n) && b.kind === 'Literal' && typeof b.value === 'string') return [b.value];
-    }
-    return undefined;
-  }
-  if (e.kind === 'In' && !e.negated) {
-    const n = pathName(e.value);
-    if (n === undefined || !name(n)) return undefined;
-    const out: string[] = [];
-    for (const x of e.list) {
-      if (x.kind !== 'Literal' || typeof x.value !== 'string') return undefined;
-      out.push(x.value);
-    }
-    return out;
-  }
-  if (e.kind === 'Binary' && e.op === 'and') return equalTo(e.left, name) ?? equalTo(e.right, name);
-  return undefined;
-}
+/** Where the audit verb and resource sit in each audit table (hunt-prefilter.ts `scanConstraints`). */
+const indexKeys: Readonly<Record<string, Readonly<Record<string, Key>>>> = {
+  CloudAuditEvents: {
+    OperationName: 'verbs',
+    'RawEventData.Verb': 'verbs',
+    'RawEventData.ObjectRef.resource': 'resources',
+  },
+  ...Object.fromEntries(
+    ['AKSAudit', 'AKSAuditAdmin', 'ArcK8sAudit', 'ArcK8sAuditAdmin'].map((t) => [
+      t,
+      { Verb: 'verbs', 'ObjectRef.resource': 'resources' },
+    ]),
+  ),
+};
 
 /**
  * The rule index hint of a Kusto rule (engine/rule-index.ts): the verbs and resources its leading
@@ -246,17 +214,12 @@ export function kustoIndexHint(program: QueryProgram): IndexHint | undefined {
   let allVerbs = true;
   let allResources = true;
   for (const scan of scans) {
-    if (!verbTables.has(scan.table)) return undefined;
-    const preds = scan.predicates.filter((p) => !readsNow(p));
-    let v: string[] | undefined;
-    let r: string[] | undefined;
-    for (const p of preds) {
-      v ??= equalTo(p, (n) => verbColumns.has(n));
-      r ??= equalTo(p, (n) => n === resourcePath(scan.table));
-    }
-    if (v) for (const x of v) verbs.add(x.toLowerCase());
+    const keys = indexKeys[scan.table];
+    if (!keys) return undefined;
+    const c = scanConstraints(scan, keys);
+    if (c.verbs) for (const x of c.verbs) verbs.add(x);
     else allVerbs = false;
-    if (r) for (const x of r) resources.add(x.toLowerCase());
+    if (c.resources) for (const x of c.resources) resources.add(x);
     else allResources = false;
   }
   if (!allVerbs && !allResources) return undefined;
